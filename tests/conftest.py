@@ -1,0 +1,32 @@
+"""Shared fixtures. Sphinx test roots live in tests/roots/test-<name>/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+REPO = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).resolve().parent / "roots"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where ``@pytest.mark.sphinx(testroot=...)`` finds its test projects."""
+    return ROOTS
+
+
+def require_tool(name: str, path: str | None = None) -> str:
+    """Return the executable's path; skip without it, but fail in CI where it must exist."""
+    found = path if path and Path(path).exists() else shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (see .ci/apt-packages.txt)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
