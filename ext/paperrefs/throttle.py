@@ -1,0 +1,68 @@
+"""A rate limit shared by every process on this machine: one request start per interval.
+
+arXiv's terms count all of a user's clients together, so two builds running at once
+must share one budget. The shared state is a small file holding the earliest wall-clock
+time the next request may start, read and updated under a separate lock file. A caller
+reserves the next slot under the lock and sleeps outside it, so waiting never blocks
+other processes from queueing behind it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from filelock import FileLock
+
+ENV_VAR = "PAPERREFS_THROTTLE_FILE"
+# A stored time further ahead than this is not a real reservation (the clock jumped back,
+# or the file is damaged); trusting it could block every build for hours.
+MAX_RESERVATION_AHEAD = 3600.0
+
+
+def default_throttle_path() -> Path:
+    """``$PAPERREFS_THROTTLE_FILE``, else ``$XDG_CACHE_HOME`` (or ``~/.cache``)/paperrefs."""
+    if override := os.environ.get(ENV_VAR):
+        return Path(override)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "paperrefs" / "arxiv-throttle"
+
+
+class Throttle:
+    """Lets at most one request start every ``min_interval`` seconds, across processes."""
+
+    def __init__(self, min_interval: float = 3.0, path: Path | None = None) -> None:
+        self.min_interval = min_interval
+        self.path = path if path is not None else default_throttle_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(self.path.with_name(self.path.name + ".lock"))
+
+    def wait(self) -> None:
+        """Block until this caller may start a request; the start counts from now."""
+        with self._lock:
+            start = max(time.time(), self._next_start())
+            self._store(start + self.min_interval)
+        time.sleep(max(0.0, start - time.time()))
+
+    def defer_until(self, when: float) -> None:
+        """Let no process start a request before the wall-clock time ``when``."""
+        with self._lock:
+            if when > self._next_start():
+                self._store(when)
+
+    def penalize(self, seconds: float) -> None:
+        """Push every process's next request at least ``seconds`` into the future."""
+        self.defer_until(time.time() + seconds)
+
+    def _next_start(self) -> float:
+        try:
+            stored = float(self.path.read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return 0.0
+        if not stored < time.time() + MAX_RESERVATION_AHEAD:  # also rejects nan
+            return 0.0
+        return stored
+
+    def _store(self, when: float) -> None:
+        self.path.write_text(f"{when:.6f}\n", encoding="ascii")
