@@ -1,0 +1,556 @@
+"""Read ``papers.bib`` tolerantly, write it surgically.
+
+Reading accepts anything BibTeX accepts (comments, ``@string``, ``@preamble``, odd spacing,
+a BOM, CRLF) and rejects, with a file and line, what would make other tools lose entries:
+syntax errors, duplicate keys (also case-only ones), text that is not UTF-8. Writing only
+ever inserts new entries at their sorted place: every other byte of the file is kept, the
+write is atomic, and concurrent writers are serialized by a lock file.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import filelock
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    Field,
+    ParsingFailedBlock,
+    String,
+)
+from bibtexparser.splitter import Splitter
+
+from paperrefs.entry import format_entry, make_key
+from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.metadata import PaperMetadata
+
+BOM = "\ufeff"
+LOCK_TIMEOUT = 60.0
+
+# BibTeX itself tolerates more in keys, but these characters break biber, pybtex or LaTeX.
+_BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
+_FIELD_NAME = re.compile(r"[A-Za-z][\w.:+/-]*")
+_NUMBER = re.compile(r"\d+")
+_MACRO_NAME = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*")
+
+
+class BibError(Exception):
+    """A problem with a bibliography file, located at ``path:line`` (``line`` is 1-based).
+
+    ``line`` is 0 when the problem concerns the whole file (it cannot be locked or
+    written); ``str()`` then leaves the line out.
+    """
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(path, line, message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line > 0 else f"{self.path}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """One ``@type{key, ...}`` entry as it is in the file."""
+
+    key: str
+    entry_type: str
+    fields: Mapping[str, str] = field(hash=False)  # a dict: entries stay hashable and picklable
+    text: str
+    line: int
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other keys of this entry, from biblatex's ``ids`` field."""
+        return tuple(
+            alias.strip() for alias in self.fields.get("ids", "").split(",") if alias.strip()
+        )
+
+    @property
+    def eprint(self) -> str | None:
+        value = self.fields.get("eprint", "").strip()
+        return value or None
+
+
+@dataclass
+class BibDocument:
+    """A parsed bibliography: its decoded text and the entries in file order."""
+
+    path: Path
+    text: str
+    entries: list[BibEntry]
+    has_bom: bool = False
+    newline: str = "\n"
+    _by_key: dict[str, BibEntry] = field(init=False, repr=False, compare=False)
+    _by_eprint: dict[str, BibEntry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_key = {}
+        self._by_eprint = {}
+        for entry in self.entries:
+            for alias in entry.aliases:
+                self._by_key.setdefault(alias.lower(), entry)
+            base = _eprint_base(entry.eprint)
+            if base is not None:
+                self._by_eprint.setdefault(base, entry)
+        # Real keys win over aliases that happen to shadow them.
+        self._by_key.update({entry.key.lower(): entry for entry in self.entries})
+
+    def get(self, key: str) -> BibEntry | None:
+        """The entry with this key or alias, ignoring case as pybtex and biber do."""
+        return self._by_key.get(key.lower())
+
+    def by_eprint(self, base_id: str) -> BibEntry | None:
+        """The entry whose ``eprint`` is this arXiv paper, whatever the version or spelling."""
+        base = _eprint_base(base_id)
+        return self._by_eprint.get(base) if base is not None else None
+
+    def keys(self) -> list[str]:
+        return [entry.key for entry in self.entries]
+
+    def taken_keys(self) -> set[str]:
+        """Every key and alias in use, lower-cased."""
+        return set(self._by_key)
+
+    def to_bytes(self) -> bytes:
+        return ((BOM if self.has_bom else "") + self.text).encode("utf-8")
+
+
+def _eprint_base(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return parse_arxiv_id(value.strip()).base
+    except InvalidArxivId:
+        return None
+
+
+# Reading
+
+
+def read_bib(path: Path) -> BibDocument:
+    """Read and check a bibliography; a missing file reads as an empty one."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return BibDocument(path=path, text="", entries=[])
+    except OSError as error:
+        raise BibError(path, 0, f"cannot read: {error.strerror or error}") from error
+    return parse_bib(decode_bib(data, path), path)
+
+
+def decode_bib(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise BibError(
+            path,
+            line,
+            f"byte 0x{data[error.start]:02X} (column {column}) is not UTF-8; convert the "
+            "file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
+        ) from None
+
+
+def parse_bib(text: str, path: Path) -> BibDocument:
+    """Split ``text`` into entries, raising BibError at the first problem."""
+    has_bom = text.startswith(BOM)
+    body = text[len(BOM) :] if has_bom else text
+    entries = [_to_entry(block, path) for block in _entry_blocks(body, path)]
+    _check_unique_keys(entries, path)
+    return BibDocument(path, body, entries, has_bom=has_bom, newline=_newline_of(body))
+
+
+def _newline_of(text: str) -> str:
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+@contextmanager
+def _quiet_splitter() -> Iterator[None]:
+    """Silence bibtexparser's own log: it repeats our error with 0-based line numbers."""
+    logger = logging.getLogger("bibtexparser.splitter")
+    was_disabled, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = was_disabled
+
+
+def _split(text: str) -> list[Block]:
+    with _quiet_splitter():
+        return list(Splitter(text).split().blocks)
+
+
+def _entry_blocks(text: str, path: Path) -> Iterator[Entry]:
+    for block in _split(text):
+        if isinstance(block, DuplicateBlockKeyBlock):
+            yield _duplicate_block(block, path)
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys))
+            raise BibError(path, _line(block), f"field `{names}` appears twice in this entry")
+        elif isinstance(block, ParsingFailedBlock):
+            raise BibError(path, _line(block), _failure_message(block))
+        elif isinstance(block, Entry):
+            yield block
+
+
+def _duplicate_block(block: DuplicateBlockKeyBlock, path: Path) -> Entry:
+    duplicate = block.ignore_error_block
+    if isinstance(duplicate, Entry):
+        return duplicate  # reported with its first occurrence by _check_unique_keys
+    kind = "@string" if isinstance(duplicate, String) else "block"
+    raise BibError(path, _line(block), f"{kind} `{block.key}` is defined twice")
+
+
+def _line(block: Block) -> int:
+    return (block.start_line or 0) + 1
+
+
+def _failure_message(block: ParsingFailedBlock) -> str:
+    head = (block.raw or "").split("\n", 1)[0].strip()[:60]
+    reason = getattr(block.error, "abort_reason", str(block.error)).strip()
+    return (
+        f"cannot read the block starting `{head}`: {reason} (unbalanced braces or a missing comma?)"
+    )
+
+
+def _to_entry(block: Entry, path: Path) -> BibEntry:
+    line = _line(block)
+    if not block.entry_type:
+        raise BibError(path, line, "an entry needs a type, as in `@misc{key,`")
+    if not block.key or _BAD_KEY_CHARS.search(block.key):
+        raise BibError(path, line, f"`{block.key}` is not a usable key")
+    fields: dict[str, str] = {}
+    for bib_field in block.fields:
+        name = bib_field.key.lower()
+        _check_field(bib_field, path, block.key)
+        if name in fields:
+            raise BibError(path, _field_line(bib_field), f"field `{name}` appears twice")
+        fields[name] = _unwrap(str(bib_field.value))
+    raw = block.raw or ""
+    return BibEntry(block.key, block.entry_type.lower(), fields, raw, line)
+
+
+def _field_line(bib_field: Field, offset: int = 0) -> int:
+    value = str(bib_field.value)
+    return (bib_field.start_line or 0) + 1 + value.count("\n", 0, offset)
+
+
+def _check_field(bib_field: Field, path: Path, key: str) -> None:
+    if not _FIELD_NAME.fullmatch(bib_field.key):
+        raise BibError(
+            path,
+            _field_line(bib_field),
+            f"`{bib_field.key}` in entry `{key}` is not a field name (BibTeX has no "
+            "comments inside entries)",
+        )
+    value = str(bib_field.value)
+    problem = _value_problem(value)
+    if problem is not None:
+        offset, message = problem
+        raise BibError(path, _field_line(bib_field, offset), f"field `{bib_field.key}`: {message}")
+
+
+def _value_problem(value: str) -> tuple[int, str] | None:
+    """Where and why a field value is not ``term # term ...``, as BibTeX reads it.
+
+    BibTeX counts every brace, backslashed or not, so this does too.
+    """
+    if not value:
+        return 0, "the value is missing"
+    position = 0
+    while True:
+        end = _term_end(value, position)
+        if end is None:
+            return position, "unbalanced braces or quotes" + _brace_hint(value)
+        rest = value[end:].lstrip()
+        if not rest:
+            return None
+        if not rest.startswith("#"):
+            return len(value) - len(rest), "expected `,` after the value" + _brace_hint(value)
+        position = len(value) - len(rest[1:].lstrip())
+
+
+def _brace_hint(value: str) -> str:
+    if "\\{" in value or "\\}" in value:
+        return " (BibTeX counts `\\{` and `\\}` as braces; write \\textbraceleft{})"
+    return " (missing comma or brace?)"
+
+
+def _term_end(value: str, start: int) -> int | None:
+    opener = value[start : start + 1]
+    if opener in ("{", '"'):
+        return _delimited_end(value, start)
+    match = _NUMBER.match(value, start) or _MACRO_NAME.match(value, start)
+    return match.end() if match else None
+
+
+def _delimited_end(value: str, start: int) -> int | None:
+    closer = "}" if value[start] == "{" else '"'
+    outer = depth = 1 if closer == "}" else 0
+    for index in range(start + 1, len(value)):
+        char = value[index]
+        if char == closer and depth == outer:
+            return index + 1
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+    return None
+
+
+def _unwrap(value: str) -> str:
+    end = _term_end(value, 0)
+    if value[:1] in ("{", '"') and end == len(value):
+        return value[1:-1]
+    return value
+
+
+def _check_unique_keys(entries: list[BibEntry], path: Path) -> None:
+    seen: dict[str, BibEntry] = {}
+    for entry in entries:
+        for name in (entry.key, *entry.aliases):
+            first = seen.get(name.lower())
+            if first is not None and first is not entry:
+                raise BibError(
+                    path,
+                    entry.line,
+                    f"key `{name}` is already used by the entry on line {first.line} "
+                    "(keys are case-insensitive: pybtex would drop every entry after this one)",
+                )
+            seen[name.lower()] = entry
+
+
+# Inserting
+
+
+def insert_entries(doc: BibDocument, new: Sequence[tuple[str, str]]) -> str:
+    """The document's text with each ``(key, entry_text)`` inserted at its sorted place.
+
+    An entry goes before the first existing entry (in file order) whose lower-cased key
+    sorts after its own, or after the last entry; entries are separated by a blank line
+    and written with the file's newline. Nothing else in the text changes.
+    """
+    _check_new_entries(doc, new)
+    ordered = [(key, text.replace("\n", doc.newline)) for key, text in sorted(new, key=_lower_key)]
+    spans = _entry_spans(doc)
+    if not spans:
+        texts = [text for _, text in ordered]
+        return doc.text + _separator_at_end(doc.text, doc.newline) + doc.newline.join(texts)
+    insertions: dict[int, list[str]] = {}
+    for key, entry_text in ordered:
+        position, chunk = _placement(spans, key, entry_text, doc.newline)
+        insertions.setdefault(position, []).append(chunk)
+    text = doc.text
+    for position in sorted(insertions, reverse=True):
+        text = text[:position] + "".join(insertions[position]) + text[position:]
+    return text
+
+
+def _lower_key(item: tuple[str, str]) -> str:
+    return item[0].lower()
+
+
+def _check_new_entries(doc: BibDocument, new: Sequence[tuple[str, str]]) -> None:
+    taken = doc.taken_keys()
+    for key, entry_text in new:
+        if key.lower() in taken:
+            raise ValueError(f"key {key!r} is already in {doc.path}")
+        taken.add(key.lower())
+        parsed = parse_bib(entry_text, doc.path)
+        if parsed.keys() != [key] or parsed.text.strip() != parsed.entries[0].text:
+            raise ValueError(f"the text given for {key!r} is not exactly one entry with that key")
+
+
+@dataclass(frozen=True)
+class _Span:
+    key: str
+    start: int  # where text inserted before the entry goes
+    end: int  # just after the entry's closing delimiter
+
+
+def _entry_spans(doc: BibDocument) -> list[_Span]:
+    line_starts = [0] + [match.end() for match in re.finditer("\n", doc.text)]
+    spans: list[_Span] = []
+    cursor = 0
+    for entry in doc.entries:
+        at = doc.text.index(entry.text, max(cursor, line_starts[entry.line - 1]))
+        line_start = doc.text.rfind("\n", 0, at) + 1
+        start = line_start if not doc.text[line_start:at].strip() else at
+        if spans:  # a comment right above an entry belongs to it
+            start = _attached_comment_start(doc.text, start, spans[-1].end)
+        cursor = at + len(entry.text)
+        spans.append(_Span(entry.key.lower(), start, cursor))
+    return spans
+
+
+def _attached_comment_start(text: str, start: int, floor: int) -> int:
+    while start > floor:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if previous < floor or not text[previous:start].lstrip().startswith("%"):
+            break
+        start = previous
+    return start
+
+
+def _placement(spans: list[_Span], key: str, entry_text: str, newline: str) -> tuple[int, str]:
+    following = next((span for span in spans if span.key > key.lower()), None)
+    if following is not None:
+        return following.start, entry_text + newline
+    return spans[-1].end, newline + newline + entry_text.removesuffix(newline)
+
+
+def _separator_at_end(text: str, newline: str) -> str:
+    if not text.strip():
+        return ""
+    if text.endswith(newline * 2):
+        return ""
+    return newline if text.endswith(newline) else newline * 2
+
+
+# Writing
+
+
+def add_entries(path: Path, new: Sequence[tuple[str, str]], timeout: float = LOCK_TIMEOUT) -> None:
+    """Insert hand-made ``(key, entry_text)`` pairs into the file, under the lock."""
+    if not new:
+        return
+    with bib_lock(path, timeout):
+        doc = read_bib(path)
+        _write_if_changed(doc, insert_entries(doc, new))
+
+
+def add_papers(
+    path: Path, papers: Sequence[PaperMetadata], timeout: float = LOCK_TIMEOUT
+) -> dict[ArxivId, str]:
+    """Add arXiv papers to the bibliography; return each requested ID's key.
+
+    The file is re-read under the lock, so entries another process wrote meanwhile are
+    seen. A paper whose eprint is already present keeps its existing key and is not
+    written again; new keys are disambiguated against every key and alias in the file.
+    """
+    with bib_lock(path, timeout):
+        doc = read_bib(path)
+        keys, new = plan_papers(doc, papers)
+        if new:
+            _write_if_changed(doc, insert_entries(doc, new))
+    return keys
+
+
+def plan_papers(
+    doc: BibDocument, papers: Sequence[PaperMetadata]
+) -> tuple[dict[ArxivId, str], list[tuple[str, str]]]:
+    """Keys for ``papers`` and the entries still to insert, in the order given."""
+    keys: dict[ArxivId, str] = {}
+    made: dict[str, str] = {}  # base ID -> key, for the same paper requested twice
+    taken = doc.taken_keys()
+    new: list[tuple[str, str]] = []
+    for meta in papers:
+        base = meta.arxiv_id.base
+        existing = doc.by_eprint(base)
+        if existing is not None:
+            keys[meta.arxiv_id] = existing.key
+            continue
+        if base not in made:
+            made[base] = make_key(meta, taken)
+            taken.add(made[base].lower())
+            new.append((made[base], format_entry(made[base], meta)))
+        keys[meta.arxiv_id] = made[base]
+    return keys, new
+
+
+@contextmanager
+def bib_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold ``<path>.lock`` so that read-merge-write cycles of two processes never interleave."""
+    lock_path = path.with_name(path.name + ".lock")
+    if not path.parent.is_dir():
+        raise BibError(path, 0, f"folder {path.parent} does not exist")
+    lock = filelock.FileLock(lock_path, timeout=timeout)
+    try:
+        lock.acquire()
+    except filelock.Timeout:  # before OSError: Timeout is a TimeoutError
+        raise BibError(
+            path,
+            0,
+            f"another process held {lock_path} for {timeout:g} s; is a second `paperrefs` "
+            "still running?",
+        ) from None
+    except OSError as error:
+        raise BibError(path, 0, f"cannot create {lock_path}: {error.strerror}") from error
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _write_if_changed(doc: BibDocument, text: str) -> None:
+    data = ((BOM if doc.has_bom else "") + text).encode("utf-8")
+    if doc.path.exists() and data == doc.to_bytes():
+        return  # an unchanged mtime spares Sphinx a re-read of every page
+    try:
+        atomic_write(doc.path, data)
+    except OSError as error:
+        raise BibError(doc.path, 0, f"could not write: {error.strerror or error}") from error
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old file or the new, never a mix.
+
+    The temporary file lives in the same folder (``os.replace`` is only atomic within one
+    file system) and is removed on any error, leaving the original untouched. The folder
+    must exist: creating it silently would hide a mistyped path.
+    """
+    path = Path(os.path.realpath(path))  # through a symlink, not over it
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            errno.ENOENT, "folder does not exist (it is not created)", str(folder)
+        )
+    temp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        _write_synced(temp, data)
+        if path.exists():
+            shutil.copymode(path, temp)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+
+
+def _write_synced(temp: Path, data: bytes) -> None:
+    # 0o666 lets the umask decide, as for any new file; mkstemp would force 0o600.
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with open(descriptor, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a folder; its rename is durable enough
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

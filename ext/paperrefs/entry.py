@@ -1,0 +1,234 @@
+"""Paper metadata to BibTeX text: citation keys and one fixed entry layout.
+
+The output has to survive BibTeX, biber, pybtex and bibtexparser alike, so every text
+field is escaped for LaTeX and every brace in the output is balanced by construction.
+Literal braces become ``\\textbraceleft{}``/``\\textbraceright{}`` rather than ``\\{``/``\\}``:
+BibTeX, biber and pybtex count a backslashed brace like any other, so a lone ``\\{`` would
+unbalance the field and break the whole file for them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterator
+from itertools import pairwise
+
+from anyascii import anyascii
+
+from paperrefs.metadata import PaperMetadata
+
+# Words that make poor key material: "Towards ..." and "On the ..." titles would all collide.
+_STOP_WORDS_TEXT = (
+    "a an the on of in for to and with via from by is are towards toward at as or into onto "
+    "over under about through beyond do does can what how why when we our your its it this "
+    "that these those be not"
+)
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+FIELD_WIDTH = len("archiveprefix")
+
+_LATEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_SPECIALS = re.compile("[" + re.escape("".join(_LATEX_ESCAPES)) + "]")
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+# What a DOI may contain and still sit safely inside a braced, verbatim BibTeX field.
+_SAFE_DOI = re.compile(r"10\.\d{4,9}/[^\s{}\\%\"#]+")
+_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
+
+
+# Keys
+
+
+def make_key(meta: PaperMetadata, taken: Collection[str]) -> str:
+    """Surname + arXiv year + first significant title word, unique among ``taken``.
+
+    ``taken`` is compared case-insensitively (pybtex and biber treat keys that way). Only the
+    new key is suffixed (``a``, ``b``, ..., ``z``, ``aa``, ...): existing keys never change.
+    """
+    first_author = meta.authors[0] if meta.authors else ""
+    base = f"{surname(first_author) or 'anon'}{meta.arxiv_id.year}{_title_word(meta.title)}"
+    return _unique(base, {key.lower() for key in taken})
+
+
+def surname(name: str) -> str:
+    """The key form of a person's family name: last token, ASCII, lower-case, alphanumeric."""
+    tokens = name.replace(",", " , ").split()
+    if "," in tokens:  # "Last, First" or "First Last, Jr.": the part before the comma
+        before_comma = tokens[: tokens.index(",")]
+        tokens = before_comma or tokens
+    tokens = [token for token in tokens if token != ","]
+    while len(tokens) > 1 and _key_text(tokens[-1]) in _NAME_SUFFIXES:
+        tokens.pop()
+    return _key_text(tokens[-1]) if tokens else ""
+
+
+def _title_word(title: str) -> str:
+    words = [word for word in map(_key_text, title.split()) if word]
+    significant = [word for word in words if word not in STOP_WORDS]
+    return (significant or words or [""])[0]
+
+
+def _key_text(text: str) -> str:
+    return re.sub("[^a-z0-9]", "", anyascii(text).lower())
+
+
+def _unique(base: str, taken_lower: set[str]) -> str:
+    if base not in taken_lower:
+        return base
+    return next(key for key in (base + suffix for suffix in _suffixes()) if key not in taken_lower)
+
+
+def _suffixes() -> Iterator[str]:
+    """a, b, ..., z, aa, ab, ...: bijective base 26, so the sequence never repeats."""
+    number = 1
+    while True:
+        letters, n = "", number
+        while n > 0:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        yield letters
+        number += 1
+
+
+# Entries
+
+
+def format_entry(key: str, meta: PaperMetadata) -> str:
+    """The complete ``@misc`` entry for an arXiv paper, ending with ``}\\n``.
+
+    The layout is fixed (field order, two-space indent, names padded to one width, one
+    field per line, trailing commas) so that regenerating an entry gives the same bytes.
+    The version of ``meta.arxiv_id`` is ignored: the bibliography cites the paper.
+    """
+    arxiv_id = meta.arxiv_id
+    fields = [
+        ("title", protect_title(meta.title)),
+        ("author", format_authors(meta.authors)),
+        ("year", str(arxiv_id.year)),
+        ("eprint", arxiv_id.base),
+        ("archiveprefix", "arXiv"),
+        ("primaryclass", escape_latex(clean_text(meta.primary_category))),
+        ("doi", _doi(meta)),
+        ("url", f"https://arxiv.org/abs/{arxiv_id.base}"),
+        ("note", escape_latex(clean_text(meta.journal_ref or ""))),
+    ]
+    return render_entry("misc", key, fields)
+
+
+def render_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
+    """Lay out already-escaped fields; empty values are left out."""
+    lines = [f"@{entry_type}{{{key},"]
+    lines += [f"  {name:<{FIELD_WIDTH}} = {{{value}}}," for name, value in fields if value]
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+def _doi(meta: PaperMetadata) -> str:
+    doi = (meta.doi or "").strip()
+    for prefix in _DOI_PREFIXES:
+        if doi.lower().startswith(prefix):
+            doi = doi[len(prefix) :]
+    # A DOI that could break the field is dropped in favour of arXiv's own, which always works.
+    return doi if _SAFE_DOI.fullmatch(doi) else meta.arxiv_id.doi
+
+
+# Text
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace to single spaces and drop control characters."""
+    kept = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(kept.split())
+
+
+def escape_latex(text: str) -> str:
+    """Escape the characters LaTeX or BibTeX would interpret; everything else stays Unicode."""
+    return _LATEX_SPECIALS.sub(lambda match: _LATEX_ESCAPES[match.group()], text)
+
+
+def protect_title(title: str) -> str:
+    """Escape a title and brace the words a lower-casing style would damage."""
+    return " ".join(_protect_word(word) for word in clean_text(title).split(" ") if word)
+
+
+def _protect_word(word: str) -> str:
+    runs = list(_ALNUM_RUN.finditer(word))
+    if not runs or not needs_protection(word):
+        return escape_latex(word)
+    # Braces around the alphanumeric core only: a colon inside them would hide the
+    # "Title: Subtitle" boundary that sentence-casing styles respect. The core starts with a
+    # letter or digit, never a command, so BibTeX cannot take it for a special character.
+    start, end = runs[0].start(), runs[-1].end()
+    core = escape_latex(word[start:end])
+    return f"{escape_latex(word[:start])}{{{core}}}{escape_latex(word[end:])}"
+
+
+def needs_protection(word: str) -> bool:
+    """Capitals inside a part (``DeepSeek``), an acronym (``RL``), or a digit touching a letter.
+
+    Parts are the alphanumeric runs, so title-cased compounds such as ``Chain-of-Thought``
+    stay unprotected and can be sentence-cased like any other word.
+    """
+    runs = _ALNUM_RUN.findall(word)
+    letters = [ch for ch in word if ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return True
+    return any(_inner_capital(run) or _digit_touches_letter(run) for run in runs)
+
+
+def _inner_capital(run: str) -> bool:
+    return any(ch.isupper() for ch in run[1:])
+
+
+def _digit_touches_letter(run: str) -> bool:
+    return any(a.isdigit() != b.isdigit() for a, b in pairwise(run))
+
+
+# Names
+
+
+def format_authors(authors: Collection[str]) -> str:
+    names = (format_name(name) for name in authors)
+    return " and ".join(name for name in names if name)
+
+
+def format_name(name: str) -> str:
+    """One author for BibTeX's name parser, Unicode kept, specials escaped.
+
+    Names BibTeX would misread are reshaped or braced: a single token (an organization
+    such as ``DeepSeek-AI``), a name containing the word "and", a "First Last, Jr." name
+    (rewritten to BibTeX's "Last, Jr., First"), and names with more commas than BibTeX allows.
+    """
+    text = clean_text(name)
+    if not text:
+        return ""
+    tokens = text.split(" ")
+    if len(tokens) == 1 or any(token.lower() == "and" for token in tokens):
+        return f"{{{escape_latex(text)}}}"
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) == 2 and _key_text(parts[1]) in _NAME_SUFFIXES:
+        return escape_latex(_suffix_form(parts[0], parts[1]))
+    if len(parts) > 3 or any(not part for part in parts):
+        return f"{{{escape_latex(text)}}}"
+    return escape_latex(text)
+
+
+def _suffix_form(main: str, suffix: str) -> str:
+    """Rewrite ``Ludwig van Beethoven, Jr.`` as ``van Beethoven, Jr., Ludwig``."""
+    tokens = main.split(" ")
+    last = len(tokens) - 1
+    while last > 1 and tokens[last - 1][:1].islower():
+        last -= 1
+    if last == 0:
+        return f"{main}, {suffix}"
+    return f"{' '.join(tokens[last:])}, {suffix}, {' '.join(tokens[:last])}"
