@@ -13,6 +13,7 @@ sys.path.insert(0, str(HERE.parent / "ext"))
 project = "ML paper notes"
 author = "The paperrefs authors"
 copyright = "2024-2026, the paperrefs authors"
+version = release = "2024.7"
 
 extensions = [
     "myst_parser",
@@ -28,6 +29,15 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+
+# The PDF: \mathscr (in the DPO loss) needs its font package, and pdflatex needs to be
+# told how to print the few Unicode symbols the notes quote.
+latex_elements = {
+    "preamble": r"""
+\usepackage{mathrsfs}
+\DeclareUnicodeCharacter{223C}{\ensuremath{\sim}}
+""",
+}
 
 html_theme = "sphinx_book_theme"
 html_title = "ML paper notes"

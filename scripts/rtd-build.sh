@@ -21,6 +21,16 @@ python -m pip install --quiet --upgrade --upgrade-strategy only-if-needed --no-c
 
 cd docs
 python -m sphinx -T -W --keep-going -b html -d _build/doctrees -D language=en . "$READTHEDOCS_OUTPUT/html"
+# formats: epub (same flags as html, -W included) and pdf (no -W; LaTeX's exit code is
+# forgiven when a PDF comes out, as Read the Docs does).
+python -m sphinx -T -W --keep-going -b epub -d _build/doctrees -D language=en . "$READTHEDOCS_OUTPUT/epub"
+python -m sphinx -T -b latex -d _build/doctrees -D language=en . "$READTHEDOCS_OUTPUT/pdf"
+if command -v latexmk >/dev/null; then
+  (cd "$READTHEDOCS_OUTPUT/pdf" && latexmk -pdf -f -dvi- -ps- -interaction=nonstopmode -quiet ./*.tex >/dev/null) || true
+  ls "$READTHEDOCS_OUTPUT"/pdf/*.pdf >/dev/null
+else
+  echo "latexmk not installed: skipped the PDF step (the LaTeX sources were built)"
+fi
 
 rm -rf "$repo/_readthedocs"
 cp -r "$READTHEDOCS_OUTPUT" "$repo/_readthedocs"

@@ -30,3 +30,15 @@ def require_tool(name: str, path: str | None = None) -> str:
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A private copy of the ``test-site`` root, safe to edit between builds."""
+    return copy_root("site", tmp_path)
+
+
+def copy_root(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / name
+    shutil.copytree(ROOTS / f"test-{name}", target)
+    return target

@@ -1,61 +1,173 @@
-"""The ``paperrefs`` command line: a thin layer over the core modules."""
+"""The ``paperrefs`` command line: a thin layer over the core modules.
+
+Keys go to standard output, one per line; everything meant for a person goes to
+standard error. Exit codes: 0 all done, 1 some IDs unresolved (the rest written),
+2 bad usage or bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
+import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Never
+
+from tqdm import tqdm
 
 import paperrefs
+from paperrefs.arxiv import ArxivClient
+from paperrefs.bibfile import BibError
+from paperrefs.checks import check_project
+from paperrefs.fetching import API_URL_ENV, AddReport, add_ids, api_url
+from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.scan import scan_docs
 
 DEFAULT_BIB = "bib/papers.bib"
-DEFAULT_API_URL = "https://export.arxiv.org/api/query"
-API_URL_ENV = "PAPERREFS_ARXIV_API"
-
 EXIT_OK = 0
 EXIT_UNRESOLVED = 1
 EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input: reported in one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--bib",
-        default=DEFAULT_BIB,
+        type=Path,
+        default=Path(DEFAULT_BIB),
         metavar="PATH",
-        help=f"bibliography file to read and update (default: {DEFAULT_BIB})",
+        help=f"bibliography file (default: {DEFAULT_BIB})",
     )
     common.add_argument(
         "--api-url",
-        default=os.environ.get(API_URL_ENV, DEFAULT_API_URL),
         metavar="URL",
-        help=f"arXiv API endpoint (default: ${API_URL_ENV} or {DEFAULT_API_URL})",
+        help=f"arXiv API endpoint (default: ${API_URL_ENV}, else arXiv's export API)",
+    )
+    docs = argparse.ArgumentParser(add_help=False)
+    docs.add_argument(
+        "--docs",
+        type=Path,
+        default=Path("docs"),
+        metavar="DIR",
+        help="folder of the notes (default: docs)",
     )
     parser = argparse.ArgumentParser(
         prog="paperrefs",
         description="Turn arXiv IDs into a shared, deterministic BibTeX bibliography.",
-        epilog="Exit codes: 0 all done; 1 some IDs could not be resolved; 2 bad usage or input.",
+        epilog="Exit codes: 0 all done; 1 some IDs could not be resolved (the rest were "
+        "written); 2 bad usage or bad input.",
     )
     parser.add_argument("--version", action="version", version=f"paperrefs {paperrefs.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add = commands.add_parser(
-        "add", parents=[common], help="fetch papers by arXiv ID and add them to the bibliography"
+        "add", parents=[common], help="fetch papers by arXiv ID, add them, print their keys"
     )
     add.add_argument("ids", nargs="+", metavar="ID", help="arXiv ID or URL, in any accepted form")
-    sync = commands.add_parser(
-        "sync", parents=[common], help="fetch every arXiv ID cited in the notes that is missing"
+    commands.add_parser(
+        "sync", parents=[common, docs], help="fetch every arXiv ID the notes cite that is missing"
     )
-    sync.add_argument("--docs", default="docs", metavar="DIR", help="notes folder (default: docs)")
-    check = commands.add_parser(
-        "check", parents=[common], help="lint the bibliography and the notes"
-    )
-    check.add_argument("--docs", default="docs", metavar="DIR", help="notes folder (default: docs)")
+    commands.add_parser("check", parents=[common, docs], help="lint the bibliography and the notes")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    print(f"paperrefs {args.command}: not available yet", file=sys.stderr)
-    return EXIT_USAGE
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="paperrefs: %(message)s", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+    try:
+        if args.command == "add":
+            return run_add(args)
+        if args.command == "sync":
+            return run_sync(args)
+        return run_check(args)
+    except (UsageError, BibError) as error:
+        say(f"error: {error}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        say("interrupted; the bibliography was not changed by the unfinished step")
+        return 130
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def parse_ids(texts: Sequence[str]) -> list[ArxivId]:
+    ids, errors = [], []
+    for text in texts:
+        try:
+            ids.append(parse_arxiv_id(text.strip()))
+        except InvalidArxivId as error:
+            errors.append(str(error))
+    if errors:
+        raise UsageError("; ".join(errors) + " (nothing was fetched)")
+    return ids
+
+
+def fetch_into_bib(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
+    """Fetch what the bib lacks, with a progress bar on a terminal."""
+    bar: tqdm[Never] | None = None
+
+    def start(count: int) -> None:
+        nonlocal bar
+        say(f"fetching {count} paper(s) from arXiv (at most 100 per request, 3 s apart)")
+        bar = tqdm(total=count, unit="id", file=sys.stderr, disable=None, leave=False)
+
+    def advance(done: int) -> None:
+        if bar is not None:
+            bar.update(done)
+
+    with ArxivClient(api_url(args.api_url)) as client:
+        try:
+            return add_ids(args.bib, ids, client, progress=advance, on_start=start)
+        finally:
+            if bar is not None:
+                bar.close()
+
+
+def report_unresolved(report: AddReport) -> int:
+    for arxiv_id in report.missing:
+        say(f"error: arXiv has no paper {arxiv_id}")
+    for arxiv_id, reason in report.failed.items():
+        say(f"error: could not fetch {arxiv_id}: {reason}")
+    return EXIT_UNRESOLVED if report.unresolved else EXIT_OK
+
+
+def run_add(args: argparse.Namespace) -> int:
+    ids = parse_ids(args.ids)
+    report = fetch_into_bib(args, ids)
+    for arxiv_id in ids:
+        if arxiv_id in report.keys:
+            print(report.keys[arxiv_id])
+            state = "added to" if arxiv_id in report.added else "already in"
+            say(f"{arxiv_id}: {report.keys[arxiv_id]} ({state} {args.bib})")
+    return report_unresolved(report)
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    if not args.docs.is_dir():
+        raise UsageError(f"{args.docs} is not a folder of notes (use --docs DIR)")
+    citations = scan_docs(args.docs)
+    for location, reason in citations.invalid:
+        say(f"{location}: error: {reason}")
+    report = fetch_into_bib(args, sorted(citations.arxiv))
+    say(f"{len(citations.arxiv)} arXiv paper(s) cited; {len(report.added)} added to {args.bib}")
+    status = report_unresolved(report)
+    return EXIT_USAGE if citations.invalid else status
+
+
+def run_check(args: argparse.Namespace) -> int:
+    if not args.docs.is_dir():
+        raise UsageError(f"{args.docs} is not a folder of notes (use --docs DIR)")
+    problems = check_project(args.bib, args.docs)
+    for problem in problems:
+        say(str(problem))
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    say(f"{errors} error(s), {warnings} warning(s) in {args.bib} and {args.docs}")
+    return EXIT_USAGE if errors else EXIT_OK

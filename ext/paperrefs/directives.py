@@ -1,0 +1,187 @@
+"""The directives authors write: ``paper``, ``changelog``, ``paper-index``, ``paper-stats``,
+and ``paper-page``, which only the generated paper pages use."""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.typing import OptionSpec
+
+from paperrefs import render
+from paperrefs.domain import PaperrefsDomain
+from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.library import Paper
+from paperrefs.messages import SYNC_HINT, warn
+from paperrefs.nodes import (
+    backlinks_placeholder,
+    changelog_placeholder,
+    index_placeholder,
+    note_marker,
+    stats_placeholder,
+)
+
+
+class PaperrefsDirective(SphinxDirective):
+    @property
+    def domain(self) -> PaperrefsDomain:
+        domain = self.env.domains["paperrefs"]
+        assert isinstance(domain, PaperrefsDomain)
+        return domain
+
+
+class PaperDirective(PaperrefsDirective):
+    """Marks the note about one paper and shows the paper's title, authors and links."""
+
+    required_arguments = 1
+    option_spec: ClassVar[OptionSpec] = {
+        "added": directives.unchanged,
+        "updated": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        given = self.arguments[0]
+        arxiv_id, paper = self.lookup(given)
+        version = arxiv_id.version if arxiv_id else None
+        marker = note_marker(
+            key=paper.key if paper else "",
+            given=str(arxiv_id) if arxiv_id else given,
+            version=version,
+            added=self.added_date(),
+            updated=self.updated_dates(),
+        )
+        self.set_source_info(marker)
+        if paper is None:
+            url = arxiv_id.abs_url if arxiv_id else None
+            reason = f"Not in the bibliography yet: {SYNC_HINT}."
+            return [marker, render.unresolved_card(given, url, reason)]
+        return [marker, render.note_card(paper, version)]
+
+    def lookup(self, given: str) -> tuple[ArxivId | None, Paper | None]:
+        """Resolve an arXiv ID (any form) or a bib key; warn when it is neither or unknown."""
+        library = self.domain.library
+        try:
+            arxiv_id = parse_arxiv_id(given)
+        except InvalidArxivId as error:
+            self.domain.note_dependency(self.env.docname, f"key:{given.lower()}")
+            paper = library.by_key(given)
+            if paper is None:
+                warn(
+                    "unresolved",
+                    f"{given!r} is neither a key of the bibliography nor an arXiv ID "
+                    f"({error.reason}); {SYNC_HINT}",
+                    location=self.get_location(),
+                )
+            return None, paper
+        self.domain.note_dependency(self.env.docname, f"arxiv:{arxiv_id.base}")
+        paper = library.by_arxiv(arxiv_id)
+        if paper is None:
+            warn(
+                "unresolved",
+                f"arXiv:{arxiv_id} is not in the bibliography; {SYNC_HINT}",
+                location=self.get_location(),
+            )
+        return arxiv_id, paper
+
+    def added_date(self) -> str:
+        value = self.options.get("added")
+        if value is None:
+            warn(
+                "date",
+                "the paper directive needs an :added: date (YYYY-MM-DD), the day the note "
+                "was written",
+                location=self.get_location(),
+            )
+            return ""
+        return self.checked_date(value, "added")
+
+    def updated_dates(self) -> list[str]:
+        value = self.options.get("updated") or ""
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        dates = [self.checked_date(part, "updated") for part in parts]
+        return sorted({day for day in dates if day})
+
+    def checked_date(self, value: str, option: str) -> str:
+        if _is_iso_date(value):
+            return value
+        warn(
+            "date",
+            f":{option}: {value!r} is not a date of the form YYYY-MM-DD",
+            location=self.get_location(),
+        )
+        return ""
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        return len(value) == 10 and datetime.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
+class PaperPageDirective(PaperrefsDirective):
+    """The body of a generated paper page: metadata, links, backlinks and BibTeX."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        key = self.arguments[0]
+        self.domain.note_dependency(self.env.docname, f"key:{key.lower()}")
+        paper = self.domain.library.by_key(key)
+        if paper is None:  # the stub outlived its entry; the next build deletes it
+            return [nodes.paragraph("", f"{key} is no longer in the bibliography.")]
+        self.domain.note_shows(self.env.docname, f"paper:{paper.key}")
+        page = nodes.section(ids=[nodes.make_id(f"paper-{paper.key}")])
+        page += nodes.title("", paper.display_title)
+        page += render.authors_node(paper, render.AUTHORS_ON_PAGE)
+        page += nodes.paragraph("", render.meta_text(paper), classes=["paperrefs-meta"])
+        page += render.links_paragraph(paper, None)
+        page += self.subsection("Cited in", backlinks_placeholder(key=paper.key))
+        page += self.subsection("BibTeX", *self.bibtex_nodes(paper))
+        return [page]
+
+    def subsection(self, title: str, *content: nodes.Node) -> nodes.section:
+        section = nodes.section(ids=[nodes.make_id(title)])
+        section += nodes.title("", title)
+        section += content
+        return section
+
+    def bibtex_nodes(self, paper: Paper) -> list[nodes.Node]:
+        block = nodes.literal_block(paper.bibtex, paper.bibtex, language="bibtex")
+        download = addnodes.download_reference(
+            "", "", reftarget=f"{paper.slug}.bib", refdoc=self.env.docname, refexplicit=True
+        )
+        download += nodes.literal("", f"{paper.slug}.bib")
+        paragraph = nodes.paragraph("", "Download this entry: ")
+        paragraph += download
+        return [block, paragraph]
+
+
+class ChangelogDirective(PaperrefsDirective):
+    """Every dated note and update, newest first, grouped by day."""
+
+    option_spec: ClassVar[OptionSpec] = {"limit": directives.nonnegative_int}
+
+    def run(self) -> list[nodes.Node]:
+        self.domain.note_shows(self.env.docname, "changelog")
+        return [changelog_placeholder(limit=self.options.get("limit", 0))]
+
+
+class PaperIndexDirective(PaperrefsDirective):
+    """The references index: every paper, grouped by the topic of its note."""
+
+    def run(self) -> list[nodes.Node]:
+        self.domain.note_shows(self.env.docname, "index")
+        return [index_placeholder()]
+
+
+class PaperStatsDirective(PaperrefsDirective):
+    """One computed line: how many papers and notes the site holds."""
+
+    def run(self) -> list[nodes.Node]:
+        self.domain.note_shows(self.env.docname, "stats")
+        return [stats_placeholder()]

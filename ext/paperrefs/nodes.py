@@ -1,0 +1,56 @@
+"""Doctree nodes of the extension.
+
+Markers and placeholders never reach a writer: the domain collects markers after a
+document is read, and placeholders are replaced once every document has been read.
+Only :class:`collapsible` is rendered, as ``<details>`` in HTML and as its content
+elsewhere.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.writers.html5 import HTML5Translator
+
+
+class note_marker(nodes.Invisible, nodes.Element):
+    """Where a ``paper`` directive stands: attributes key, given, added, updated."""
+
+
+class backlinks_placeholder(nodes.General, nodes.Element):
+    """The "cited in" list of a paper page (attribute key)."""
+
+
+class changelog_placeholder(nodes.General, nodes.Element):
+    """The changelog (attribute limit: how many dates, 0 for all)."""
+
+
+class index_placeholder(nodes.General, nodes.Element):
+    """The references index."""
+
+
+class stats_placeholder(nodes.General, nodes.Element):
+    """The computed "N papers, M notes" line."""
+
+
+PLACEHOLDERS = (backlinks_placeholder, changelog_placeholder, index_placeholder, stats_placeholder)
+
+
+class collapsible(nodes.General, nodes.Element):
+    """Content a reader can expand; attribute summary is plain text."""
+
+
+def visit_collapsible_html(self: HTML5Translator, node: collapsible) -> None:
+    self.body.append(self.starttag(node, "details", CLASS="paperrefs-collapsible"))
+    self.body.append(f"<summary>{self.encode(node['summary'])}</summary>")
+
+
+def depart_collapsible_html(self: HTML5Translator, node: collapsible) -> None:
+    self.body.append("</details>\n")
+
+
+def visit_passthrough(self: object, node: nodes.Element) -> None:
+    """Non-HTML builders render the content and ignore the wrapper."""
+
+
+def depart_passthrough(self: object, node: nodes.Element) -> None:
+    pass

@@ -1,0 +1,36 @@
+"""The ``arxiv`` role: an inline citation by arXiv ID, linked to the paper's page."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.nodes import Node, system_message
+from sphinx.util.docutils import SphinxRole
+
+from paperrefs import render
+from paperrefs.domain import PaperrefsDomain
+from paperrefs.ids import InvalidArxivId, parse_arxiv_id
+from paperrefs.messages import SYNC_HINT, warn
+
+
+class ArxivRole(SphinxRole):
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        domain = self.env.domains["paperrefs"]
+        assert isinstance(domain, PaperrefsDomain)
+        try:
+            arxiv_id = parse_arxiv_id(self.text.strip())
+        except InvalidArxivId as error:
+            warn("bad_id", str(error), location=self.get_location())
+            return [nodes.inline("", self.text, classes=["paperrefs-unresolved"])], []
+        domain.note_dependency(self.env.docname, f"arxiv:{arxiv_id.base}")
+        paper = domain.library.by_arxiv(arxiv_id)
+        if paper is None:
+            warn(
+                "unresolved",
+                f"arXiv:{arxiv_id} is not in the bibliography; {SYNC_HINT}",
+                location=self.get_location(),
+            )
+            link = render.external_link(f"arXiv:{arxiv_id}", arxiv_id.abs_url)
+            return [nodes.inline("", "", link, classes=["paperrefs-unresolved"])], []
+        xref = render.short_citation(paper, arxiv_id.version, "arxiv")
+        self.set_source_info(xref)
+        return [xref], []

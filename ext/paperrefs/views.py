@@ -1,0 +1,243 @@
+"""Cross-document views, rendered into placeholders once every document has been read:
+a paper page's "cited in" list, the changelog, the references index and the site stats."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.util.nodes import make_refnode
+from sphinx.util.osutil import relative_uri
+
+from paperrefs import render
+from paperrefs.domain import PaperrefsDomain, Views
+from paperrefs.library import Paper
+from paperrefs.nodes import (
+    backlinks_placeholder,
+    changelog_placeholder,
+    index_placeholder,
+    stats_placeholder,
+)
+from paperrefs.records import Citation, Place
+
+KIND_LABELS = {"note": "note", "arxiv": "citation", "link": "link", "cite": "citation"}
+
+
+class ViewRenderer:
+    """Replaces the placeholders of one resolved doctree."""
+
+    def __init__(self, domain: PaperrefsDomain, builder: Builder, docname: str) -> None:
+        self.domain = domain
+        self.views: Views = domain.views()
+        self.builder = builder
+        self.docname = docname
+        self.env = domain.env
+
+    def replace_all(self, doctree: nodes.document) -> None:
+        for backlinks in list(doctree.findall(backlinks_placeholder)):
+            backlinks.replace_self(self.backlinks(backlinks["key"]))
+        for changelog in list(doctree.findall(changelog_placeholder)):
+            changelog.replace_self(self.changelog(changelog["limit"]))
+        for index in list(doctree.findall(index_placeholder)):
+            index.replace_self(self.index())
+        for stats in list(doctree.findall(stats_placeholder)):
+            stats.replace_self(self.stats())
+
+    # -- links ------------------------------------------------------------------------------
+
+    def link_to(self, place: Place, content: nodes.Node) -> nodes.Element:
+        return make_refnode(self.builder, self.docname, place.docname, place.anchor, content)
+
+    def paper_link(self, paper: Paper, content: nodes.Element) -> nodes.Node:
+        """Views are rendered after cross-references were resolved: resolve directly."""
+        xref = render.paper_xref(paper, content)
+        reference = self.domain.resolve_xref(
+            self.env, self.docname, self.builder, "paper", paper.key, xref, content
+        )
+        return reference if reference is not None else content
+
+    def page_title(self, docname: str) -> str:
+        title = self.env.titles.get(docname)
+        return title.astext() if title is not None else docname
+
+    def place_label(self, place: Place) -> str:
+        page = self.page_title(place.docname)
+        return f"{page} › {place.heading}" if place.heading and place.heading != page else page
+
+    # -- paper pages: cited in --------------------------------------------------------------
+
+    def backlinks(self, key: str) -> list[nodes.Node]:
+        citations = self.views.backlinks.get(key, [])
+        if not citations:
+            return [nodes.paragraph("", "No note cites this paper yet.")]
+        items = nodes.bullet_list(classes=["paperrefs-backlinks"])
+        for group in group_by_place(citations):
+            items += self.backlink_item(group)
+        return [items]
+
+    def backlink_item(self, citations: list[Citation]) -> nodes.list_item:
+        place = citations[0].place
+        line = nodes.paragraph()
+        line += self.link_to(place, nodes.inline("", self.place_label(place)))
+        kinds = sorted({KIND_LABELS[citation.kind] for citation in citations})
+        line += nodes.Text(f" ({', '.join(kinds)})")
+        versions = sorted({c.version for c in citations if c.version})
+        if versions:
+            line += nodes.Text(" · covers " + ", ".join(f"version {v}" for v in versions))
+        item = nodes.list_item()
+        item += line
+        if place.snippet:
+            item += nodes.paragraph("", place.snippet, classes=["paperrefs-snippet"])
+        return item
+
+    # -- changelog --------------------------------------------------------------------------
+
+    def changelog(self, limit: int) -> list[nodes.Node]:
+        days: dict[str, nodes.bullet_list] = {}
+        for item in self.views.changelog:
+            if item.date not in days:
+                if limit and len(days) == limit:
+                    break
+                days[item.date] = nodes.bullet_list(classes=["paperrefs-changelog-day"])
+            days[item.date] += self.changelog_row(item.note.place, item.note.key, item.action)
+        if not days:
+            return [nodes.paragraph("", "No dated notes yet.")]
+        result: list[nodes.Node] = []
+        for day, rows in days.items():
+            section = nodes.section(ids=[f"changelog-{day}"], classes=["paperrefs-changelog"])
+            section += nodes.title("", human_date(day))
+            section += rows
+            result.append(section)
+        return result
+
+    def changelog_row(self, place: Place, key: str, action: str) -> nodes.list_item:
+        paper = self.domain.library.by_key(key) if key else None
+        line = nodes.paragraph()
+        line += self.link_to(
+            place, nodes.inline("", place.heading or self.page_title(place.docname))
+        )
+        if paper is not None:
+            line += nodes.Text(" — ")
+            line += nodes.emphasis("", paper.display_title)
+        line += nodes.Text(f" ({'new note' if action == 'added' else 'updated'}, in ")
+        line += self.link_to(
+            Place(place.docname, "", "", 0, ""), nodes.inline("", self.page_title(place.docname))
+        )
+        line += nodes.Text(")")
+        return nodes.list_item("", line)
+
+    # -- references index -------------------------------------------------------------------
+
+    def index(self) -> list[nodes.Node]:
+        result: list[nodes.Node] = []
+        download = self.bib_download()
+        if download is not None:
+            result.append(download)
+        for title, anchor, papers in self.index_groups():
+            section = nodes.section(ids=[f"papers-{anchor}"], classes=["paperrefs-index-group"])
+            section += nodes.title("", title)
+            items = nodes.bullet_list(classes=["paperrefs-index"])
+            for paper in papers:
+                items += self.index_item(paper, anchor)
+            section += items
+            result.append(section)
+        return result
+
+    def index_groups(self) -> list[tuple[str, str, list[Paper]]]:
+        """Papers grouped by the page of their note, in site order; the rest at the end."""
+        order = self.views.doc_order
+        groups: dict[str, list[Paper]] = {}
+        cited_only: list[Paper] = []
+        uncited: list[Paper] = []
+        for paper in self.domain.library:
+            notes = self.views.notes_by_key.get(paper.key)
+            if notes:
+                groups.setdefault(notes[0].place.docname, []).append(paper)
+            elif paper.key in self.views.backlinks:
+                cited_only.append(paper)
+            else:
+                uncited.append(paper)
+        result = [
+            (self.page_title(doc), slug(doc), sorted(papers, key=by_year_then_title))
+            for doc, papers in sorted(
+                groups.items(), key=lambda kv: (order.get(kv[0], 1 << 30), kv[0])
+            )
+        ]
+        if cited_only:
+            result.append(
+                ("Cited in passing", "cited-in-passing", sorted(cited_only, key=by_year_then_title))
+            )
+        if uncited:
+            result.append(("Not cited yet", "not-cited", sorted(uncited, key=by_year_then_title)))
+        return result
+
+    def index_item(self, paper: Paper, group: str) -> nodes.list_item:
+        item = nodes.list_item(
+            classes=[
+                "paperrefs-index-item",
+                f"paperrefs-year-{paper.year}",
+                f"paperrefs-topic-{group}",
+            ]
+        )
+        line = nodes.paragraph()
+        line += self.paper_link(paper, nodes.inline("", paper.display_title))
+        line += nodes.Text(f" — {paper.short_authors}, {paper.year}")
+        item += line
+        places = unique_pages(self.views.backlinks.get(paper.key, []))
+        if places:
+            cited = nodes.paragraph(classes=["paperrefs-index-notes"])
+            cited += nodes.Text("Notes: ")
+            for position, place in enumerate(places):
+                if position:
+                    cited += nodes.Text("; ")
+                cited += self.link_to(place, nodes.inline("", self.place_label(place)))
+            item += cited
+        return item
+
+    def bib_download(self) -> nodes.paragraph | None:
+        """A link to the whole bibliography, which HTML builds copy to the site root."""
+        if self.builder.format != "html":
+            return None
+        here = self.builder.get_target_uri(self.docname)
+        paragraph = nodes.paragraph(classes=["paperrefs-bib-download"])
+        paragraph += nodes.Text("The whole bibliography as one BibTeX file: ")
+        paragraph += nodes.reference("", "papers.bib", refuri=relative_uri(here, "papers.bib"))
+        return paragraph
+
+    # -- stats ------------------------------------------------------------------------------
+
+    def stats(self) -> list[nodes.Node]:
+        papers = len(self.domain.library)
+        notes = sum(len(notes) for notes in self.domain.notes.values())
+        topics = len({doc for doc, notes in self.domain.notes.items() if notes})
+        text = f"{papers} papers, {notes} notes on {topics} topic pages."
+        return [nodes.paragraph("", text, classes=["paperrefs-stats"])]
+
+
+def group_by_place(citations: Iterable[Citation]) -> list[list[Citation]]:
+    groups: dict[tuple[str, str], list[Citation]] = {}
+    for citation in citations:
+        groups.setdefault((citation.place.docname, citation.place.anchor), []).append(citation)
+    return list(groups.values())
+
+
+def unique_pages(citations: Iterable[Citation]) -> list[Place]:
+    seen: dict[tuple[str, str], Place] = {}
+    for citation in citations:
+        seen.setdefault((citation.place.docname, citation.place.anchor), citation.place)
+    return list(seen.values())
+
+
+def by_year_then_title(paper: Paper) -> tuple[str, str]:
+    return (paper.year, paper.display_title.lower())
+
+
+def human_date(day: str) -> str:
+    return datetime.date.fromisoformat(day).strftime("%-d %B %Y")
+
+
+def slug(docname: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")

@@ -1,0 +1,201 @@
+"""Bad input, hostile metadata, incremental and parallel builds of the test site."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from tests.sphinx_build import MakeApp, build, html, warnings_of
+
+HOSTILE_ENTRY = r"""
+@misc{evil2024script,
+  title = {<script>alert("title")</script> ```{include} /etc/passwd``` {cite}`x` **bold**},
+  author = {Eve <img src=x onerror=alert(1)> and Mallory [x](javascript:alert(2))},
+  year = {2024},
+  eprint = {2401.00001},
+  archiveprefix = {arXiv},
+  url = {javascript:alert(3)},
+  doi = {10.1000/"><script>alert(4)</script>}
+}
+"""
+
+
+def body_texts(outdir: Path) -> dict[str, str]:
+    """Every HTML page's article text, for comparing two builds' visible output."""
+    result = {}
+    for path in sorted(outdir.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("div.body") or soup.select_one("article") or soup
+        result[str(path.relative_to(outdir))] = str(article)
+    return result
+
+
+def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, site: Path) -> None:
+    (site / "notes" / "preferences.md").write_text(
+        "# Preference learning\n\n"
+        "## Unknown paper\n"
+        "```{paper} 2401.99999\n:added: 2024-07-04\n```\n"
+        "- a note about a paper nobody fetched\n\n"
+        "## No date\n"
+        "```{paper} 2305.18290\n```\n"
+        "- see {arxiv}`abc` and {arxiv}`1707.06347`\n\n"
+        "## Bad dates\n"
+        "```{paper} nosuchkey2020\n:added: 2024-02-30\n:updated: 2024-7-9\n```\n",
+        encoding="utf-8",
+    )
+    app = build(make_app, site)
+    warnings = warnings_of(app)
+    source = site / "notes" / "preferences.md"
+    assert f"{source}:4: WARNING: arXiv:2401.99999 is not in the bibliography" in warnings
+    assert "paperrefs sync" in warnings
+    assert f"{source}:10: WARNING: the paper directive needs an :added: date" in warnings
+    assert "not an arXiv ID: 'abc'" in warnings
+    assert "[paperrefs.bad_id]" in warnings
+    assert "':added: '2024-02-30' is not a date" not in warnings
+    assert ":added: '2024-02-30' is not a date of the form YYYY-MM-DD [paperrefs.date]" in warnings
+    assert ":updated: '2024-7-9' is not a date" in warnings
+    assert "'nosuchkey2020' is neither a key of the bibliography nor an arXiv ID" in warnings
+    assert "[paperrefs.unresolved]" in warnings
+    page = html(app, "notes/preferences")
+    soup = BeautifulSoup(page, "html.parser")
+    fallback = soup.select_one(".paperrefs-unresolved a")
+    assert fallback is not None
+    assert fallback["href"] == "https://arxiv.org/abs/2401.99999"
+
+
+def test_warnings_can_be_suppressed_by_subtype(make_app: MakeApp, site: Path) -> None:
+    (site / "notes" / "preferences.md").write_text(
+        "# Preference learning\n\n## X\n```{paper} 2401.99999\n:added: 2024-07-04\n```\n",
+        encoding="utf-8",
+    )
+    app = build(make_app, site, confoverrides={"suppress_warnings": ["paperrefs.unresolved"]})
+    assert warnings_of(app) == ""
+
+
+def test_hostile_metadata_stays_text_everywhere(make_app: MakeApp, site: Path) -> None:
+    with (site / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write(HOSTILE_ENTRY)
+    (site / "notes" / "preferences.md").write_text(
+        "# Preference learning\n\n## Evil\n```{paper} 2401.00001\n:added: 2024-07-10\n```\n"
+        "- cited again as {arxiv}`2401.00001`\n",
+        encoding="utf-8",
+    )
+    app = build(make_app, site)
+    outdir = Path(app.outdir)
+    outputs = {
+        "paper page": html(app, "papers/evil2024script"),
+        "note": html(app, "notes/preferences"),
+        "changelog": html(app, "changelog"),
+        "index": html(app, "references"),
+        "feed": (outdir / "feed.xml").read_text(encoding="utf-8"),
+    }
+    for name, output in outputs.items():
+        assert "<script>alert" not in output, name
+        assert "<img src=x" not in output, name
+        assert 'href="javascript:' not in output, name
+    page = outputs["paper page"]
+    assert "&lt;script&gt;alert(" in page  # shown, as text
+    assert "/etc/passwd" in page  # the fence never ran
+    assert "root:x:0:0" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert all(not a.get("href", "").startswith("javascript") for a in soup.select("a"))
+    assert "&lt;script&gt;" in outputs["feed"]
+    # The search index holds titles as JSON string data, which Sphinx's search page
+    # HTML-escapes before display; the title must be there as data, not as markup.
+    index = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+    title = next(t for t in data["titles"] if "alert" in t)
+    assert title.startswith("<script>alert(")
+    assert "<img" not in "".join(data["titles"])
+
+
+def test_incremental_builds_equal_clean_builds(
+    make_app: MakeApp, tmp_path: Path, site: Path
+) -> None:
+    build(make_app, site)
+    note = site / "notes" / "preferences.md"
+    edits = [
+        (
+            "add a citation",
+            lambda: note.write_text(note.read_text() + "- and {arxiv}`1502.05477`\n"),
+        ),
+        (
+            "change a date",
+            lambda: note.write_text(note.read_text().replace("2024-07-07", "2024-07-08")),
+        ),
+        (
+            "edit a bib entry",
+            lambda: (site / "refs.bib").write_text(
+                (site / "refs.bib")
+                .read_text()
+                .replace("Trust Region Policy", "Trust-Region Policy")
+            ),
+        ),
+        (
+            "delete a note",
+            lambda: (site / "notes" / "policy.md").write_text("# Policy optimization\n"),
+        ),
+    ]
+    for step, (name, edit) in enumerate(edits):
+        time.sleep(0.01)  # mtime resolution
+        edit()
+        incremental = build(make_app, site)
+        assert warnings_of(incremental) == "", name
+        clean_copy = tmp_path / f"clean{step}"
+        shutil.copytree(site, clean_copy, ignore=shutil.ignore_patterns("_build", "papers"))
+        clean = build(make_app, clean_copy)
+        assert body_texts(Path(incremental.outdir)) == body_texts(Path(clean.outdir)), name
+
+
+def test_no_op_rebuild_rewrites_nothing_of_ours(make_app: MakeApp, site: Path) -> None:
+    first = build(make_app, site)
+    outdir = Path(first.outdir)
+    stamp = time.time()
+    time.sleep(0.05)
+    build(make_app, site)
+    rewritten = sorted(
+        str(path.relative_to(outdir))
+        for path in [*outdir.rglob("*.html"), outdir / "feed.xml", outdir / "papers.bib"]
+        if path.stat().st_mtime > stamp
+    )
+    assert rewritten == ["genindex.html", "search.html"]
+    stubs = site / "papers"
+    assert all(path.stat().st_mtime < stamp for path in stubs.iterdir())
+
+
+def test_editing_one_citation_rewrites_only_what_shows_it(make_app: MakeApp, site: Path) -> None:
+    first = build(make_app, site)
+    outdir = Path(first.outdir)
+    stamp = time.time()
+    time.sleep(0.05)
+    note = site / "notes" / "preferences.md"
+    note.write_text(note.read_text() + "- compare {arxiv}`1502.05477`\n")
+    os.utime(note)
+    build(make_app, site)
+    rewritten = sorted(
+        str(path.relative_to(outdir))
+        for path in outdir.rglob("*.html")
+        if path.stat().st_mtime > stamp
+    )
+    assert rewritten == [
+        "genindex.html",
+        "index.html",  # the toctree parent of the edited note
+        "notes/preferences.html",
+        "papers/schulman2015trust.html",
+        "references.html",
+        "search.html",
+    ]
+
+
+def test_parallel_build_equals_serial(make_app: MakeApp, tmp_path: Path, site: Path) -> None:
+    other = tmp_path / "parallel"
+    shutil.copytree(site, other)
+    serial = build(make_app, site)
+    parallel = build(make_app, other, parallel=2)
+    assert warnings_of(parallel) == ""
+    assert body_texts(Path(serial.outdir)) == body_texts(Path(parallel.outdir))
