@@ -80,9 +80,6 @@ class Seen:
     headers: dict[str, str]
 
 
-Answer = Response | Callable[[Request], Response]
-
-
 @dataclass
 class FakeArxiv:
     """Answers like arXiv from a table of known papers, unless a scripted answer is queued.
@@ -94,7 +91,7 @@ class FakeArxiv:
     latest: dict[str, int] = field(default_factory=dict)
     rejects: set[str] = field(default_factory=set)
     reject_status: int = 400
-    script: list[Answer] = field(default_factory=list)
+    script: list[Response] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
 
     def add(self, *texts: str, version: int = 1) -> None:
@@ -107,8 +104,7 @@ class FakeArxiv:
             Seen(time.monotonic(), id_list, request.args.get("max_results"), dict(request.headers))
         )
         if self.script:
-            answer = self.script.pop(0)
-            return answer if isinstance(answer, Response) else answer(request)
+            return self.script.pop(0)
         return self.default(id_list, int(request.args.get("max_results", "10")))
 
     def default(self, id_list: list[str], max_results: int) -> Response:
@@ -125,8 +121,12 @@ class FakeArxiv:
         return ArxivId(requested.base, requested.version or latest)
 
 
-def atom_response(body: bytes, status: int = 200, headers: Mapping[str, str] = {}) -> Response:
-    return Response(body, status, headers={"Content-Type": "application/atom+xml", **headers})
+def atom_response(
+    body: bytes, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    return Response(
+        body, status, headers={"Content-Type": "application/atom+xml", **(headers or {})}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,10 @@ def arxiv(server: HTTPServer) -> Iterator[FakeArxiv]:
     fake = FakeArxiv()
     server.expect_request("/api/query", method="GET").respond_with_handler(fake.handle)
     yield fake
-    server.clear()
+    try:
+        server.check()  # surfaces exceptions raised inside the handler
+    finally:
+        server.clear()
 
 
 @pytest.fixture
@@ -162,7 +165,6 @@ def make_client(server: HTTPServer, tmp_path: Path) -> Iterator[Callable[..., Ar
     yield make
     for client in clients:
         client.close()
-    server.check()
 
 
 def all_found(result: FetchResult, requested: list[ArxivId]) -> bool:

@@ -210,6 +210,12 @@ def test_element_order_inside_entries_does_not_matter(name: str) -> None:
     assert parse_feed(ET.tostring(root)) == parse_feed(fixture(name))
 
 
+def test_any_dtd_is_refused_even_without_entities() -> None:
+    document = fixture("dialect_b_empty.xml").replace(b"<feed ", b"<!DOCTYPE feed>\n<feed ", 1)
+    with pytest.raises(FeedError, match="DTDForbidden"):
+        parse_feed(document)
+
+
 def test_billion_laughs_is_refused_fast() -> None:
     started = time.perf_counter()
     with pytest.raises(FeedError, match="DTD"):
