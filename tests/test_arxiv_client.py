@@ -692,7 +692,7 @@ def test_a_server_dripping_bytes_cannot_stretch_the_timeout(
     started = time.monotonic()
     result = make_client(raw.url, timeout=0.5, max_attempts=1).fetch(ids("2409.00003"))
     assert result.failed == {
-        ArxivId("2409.00003"): "response not complete within 0.5 s (gave up after 1 attempts)"
+        ArxivId("2409.00003"): "response not complete within 0.5 s (gave up after 1 attempt)"
     }
     assert time.monotonic() - started < 3
 

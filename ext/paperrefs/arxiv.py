@@ -172,7 +172,8 @@ class ArxivClient:
                 return self._attempt(batch)
             except _Transient as exc:
                 if attempt == self.max_attempts:
-                    raise _BatchFailed(f"{exc.reason} (gave up after {attempt} attempts)") from exc
+                    tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
+                    raise _BatchFailed(f"{exc.reason} (gave up after {tries})") from exc
                 self._pause(attempt, exc)
         raise AssertionError("unreachable: the loop returns or raises")
 
