@@ -68,9 +68,9 @@ def fetch_missing(app: Sphinx) -> None:
         warn("bib", error.message, location=f"{error.path}:{error.line}")
         return
     for arxiv_id in report.missing:
-        warn("fetch", f"arXiv has no paper {arxiv_id}")
+        warn("fetch", f"arXiv has no paper arXiv:{arxiv_id}")
     for arxiv_id, reason in report.failed.items():
-        warn("fetch", f"could not fetch {arxiv_id}: {reason}")
+        warn("fetch", f"could not fetch arXiv:{arxiv_id} ({reason}); the bib is left as it was")
 
 
 def load_bibliography(app: Sphinx) -> None:

@@ -1,0 +1,140 @@
+"""An opted-in build fetches missing papers from a real HTTP server on 127.0.0.1.
+
+The build must fetch before anything reads the bib, write it only when arXiv returned
+something new, send no request when nothing is missing, and degrade to a warning (never
+a crash, never a changed bib) when the server fails.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from tests.conftest import REPO
+from tests.sphinx_build import MakeApp, build, html, warnings_of
+
+FEED = (REPO / "tests" / "fixtures" / "atom" / "dialect_b_three_papers.xml").read_text("utf-8")
+NEW_ID = "2502.11873"
+NEW_ENTRY = re.compile(r"eprint\s*=\s*\{2502\.11873\}")
+
+NOTE = f"""# Preference learning
+
+## A paper the bib lacks
+```{{paper}} {NEW_ID}
+:added: 2024-09-01
+```
+- fetched during the build
+"""
+
+
+@pytest.fixture(autouse=True)
+def private_throttle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the 3 s spacing between requests, but not shared with other test runs."""
+    monkeypatch.setenv("PAPERREFS_THROTTLE_FILE", str(tmp_path / "throttle"))
+    monkeypatch.delenv("PAPERREFS_FETCH", raising=False)
+
+
+def record_requests(server: HTTPServer, status: int = 200) -> list[str]:
+    """Answer every query with the three-paper feed (or an error status); log the IDs."""
+    asked: list[str] = []
+
+    def handler(request: Request) -> Response:
+        asked.append(request.args.get("id_list", ""))
+        if status != 200:
+            return Response("refused", status=status)
+        return Response(FEED, content_type="application/atom+xml")
+
+    server.expect_request("/api/query").respond_with_handler(handler)
+    return asked
+
+
+def only_inserted(before: bytes, after: bytes) -> bool:
+    """True when ``after`` is ``before`` with lines inserted, none changed or removed."""
+    matcher = difflib.SequenceMatcher(
+        None, before.splitlines(keepends=True), after.splitlines(keepends=True), autojunk=False
+    )
+    return all(tag in {"equal", "insert"} for tag, *_ in matcher.get_opcodes())
+
+
+def fetching(server: HTTPServer) -> dict[str, object]:
+    return {"paperrefs_fetch": True, "paperrefs_api_url": server.url_for("/api/query")}
+
+
+def test_opted_in_build_fetches_once_then_never_again(
+    make_app: MakeApp, site: Path, httpserver: HTTPServer
+) -> None:
+    asked = record_requests(httpserver)
+    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
+    bib = site / "refs.bib"
+    before = bib.read_bytes()
+
+    app = build(make_app, site, confoverrides=fetching(httpserver))
+
+    assert asked == [NEW_ID]
+    after = bib.read_bytes()
+    assert NEW_ENTRY.search(after.decode("utf-8"))
+    assert only_inserted(before, after), "an existing byte of the bib changed"
+    assert "is not in the bibliography" not in warnings_of(app)
+    page = html(app, "notes/preferences")
+    assert 'href="../papers/marchetti2025sharp.html' in page
+
+    mtime = bib.stat().st_mtime_ns
+    build(make_app, site, confoverrides=fetching(httpserver), freshenv=True)
+    assert asked == [NEW_ID], "a build with nothing missing must not ask arXiv"
+    assert bib.read_bytes() == after
+    assert bib.stat().st_mtime_ns == mtime
+
+
+def test_without_opt_in_the_build_sends_nothing(
+    make_app: MakeApp, site: Path, httpserver: HTTPServer
+) -> None:
+    asked = record_requests(httpserver)
+    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
+    bib = site / "refs.bib"
+    before = bib.read_bytes()
+
+    app = build(
+        make_app, site, confoverrides={"paperrefs_api_url": httpserver.url_for("/api/query")}
+    )
+
+    assert asked == []
+    assert bib.read_bytes() == before
+    assert f"arXiv:{NEW_ID} is not in the bibliography" in warnings_of(app)
+
+
+def test_environment_variable_opts_in(
+    make_app: MakeApp, site: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = record_requests(httpserver)
+    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
+    monkeypatch.setenv("PAPERREFS_FETCH", "1")
+    monkeypatch.setenv("PAPERREFS_ARXIV_API", httpserver.url_for("/api/query"))
+
+    build(make_app, site)
+
+    assert asked == [NEW_ID]
+    assert NEW_ENTRY.search((site / "refs.bib").read_text(encoding="utf-8"))
+
+
+def test_failing_server_warns_and_leaves_the_bib_alone(
+    make_app: MakeApp, site: Path, httpserver: HTTPServer
+) -> None:
+    asked = record_requests(httpserver, status=403)  # egress blocked, as on some CI hosts
+    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
+    bib = site / "refs.bib"
+    before, mtime = bib.read_bytes(), bib.stat().st_mtime_ns
+
+    app = build(make_app, site, confoverrides=fetching(httpserver))
+
+    warnings = warnings_of(app)
+    assert asked == [NEW_ID]
+    assert f"could not fetch arXiv:{NEW_ID} (unexpected HTTP 403)" in warnings
+    assert "[paperrefs.fetch]" in warnings
+    assert f"arXiv:{NEW_ID} is not in the bibliography" in warnings
+    assert bib.read_bytes() == before
+    assert bib.stat().st_mtime_ns == mtime
