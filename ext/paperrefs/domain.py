@@ -24,12 +24,12 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from paperrefs.bibfile import BibError
 from paperrefs.ids import InvalidArxivId, parse_arxiv_id
 from paperrefs.library import Library, Paper
 from paperrefs.messages import warn
 from paperrefs.nodes import note_marker
 from paperrefs.records import ChangelogItem, Citation, Note, Place
+from paperrefs.salvage import Salvaged, salvage_bib
 
 SNIPPET_LENGTH = 160
 
@@ -67,20 +67,24 @@ class PaperrefsDomain(Domain):
 
     # -- the bibliography ---------------------------------------------------------------
 
-    def load_library(self, path: Path) -> None:
-        """Read the bib once per build; a broken file warns and leaves the library empty."""
+    def load_library(self, path: Path) -> Salvaged:
+        """Read the bib once per build. A broken entry warns at its line and is left out;
+        every other entry still gets its page, so one typo never empties the site."""
+        if not path.exists():
+            warn("bib", f"{path} does not exist; `paperrefs add ID` creates it")
         try:
-            self.library = Library.load(path)
-        except BibError as error:
-            warn(
-                "bib",
-                f"{error.message}; no paper can be resolved until it is fixed",
-                location=f"{error.path}:{error.line}",
-            )
-            self.library = Library([])
+            salvaged = salvage_bib(path)
         except OSError as error:
             warn("bib", f"cannot read {path}: {error.strerror}")
-            self.library = Library([])
+            salvaged = Salvaged()
+        for problem in salvaged.problems:
+            warn(
+                "bib",
+                f"{problem.message}; this part of the bib is left out of the build until fixed",
+                location=f"{problem.path}:{problem.line}" if problem.line else str(problem.path),
+            )
+        self.library = Library(salvaged.entries)
+        return salvaged
 
     def paper_docname(self, paper: Paper) -> str:
         return f"{self.env.config.paperrefs_papers_dir}/{paper.slug}"

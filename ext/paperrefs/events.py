@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -76,10 +77,31 @@ def fetch_missing(app: Sphinx) -> None:
 def load_bibliography(app: Sphinx) -> None:
     """Parse the bib once, then bring the paper page stubs in line with it."""
     domain = domain_of(app.env)
-    domain.load_library(bib_path(app))
+    path = bib_path(app)
+    salvaged = domain.load_library(path)
+    if salvaged.damaged:
+        give_bibtex_what_parses(app, path, salvaged.text)
     write_stubs(Path(app.srcdir) / app.config.paperrefs_papers_dir, stub_files(domain.library))
     if STATIC.is_dir() and str(STATIC) not in app.config.html_static_path:
         app.config.html_static_path.append(str(STATIC))
+
+
+def give_bibtex_what_parses(app: Sphinx, broken: Path, text: str) -> None:
+    """Point sphinxcontrib-bibtex at a copy of the bib without its broken entries.
+
+    On a bib it cannot parse, sphinxcontrib-bibtex aborts the whole build with a
+    traceback; with this copy, ``{cite}`` keeps working for every other entry. The bib
+    itself is never touched, and the copy lives with the doctrees. Runs before
+    sphinxcontrib-bibtex reads its files (see the handler's priority in the registry).
+    """
+    copy = Path(app.doctreedir) / "paperrefs" / broken.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(copy, text)
+    confdir = Path(app.confdir)
+    app.config.bibtex_bibfiles = [
+        str(copy) if (confdir / name).resolve() == broken else name
+        for name in app.config.bibtex_bibfiles
+    ]
 
 
 def token_digests(library: Library) -> dict[str, str]:
@@ -102,13 +124,26 @@ def outdated_by_bib_changes(
     now = token_digests(domain.library)
     domain.snapshot["tokens"] = now
     touched = {token for token in before.keys() | now.keys() if before.get(token) != now.get(token)}
-    if not touched:
-        return []
-    return sorted(
-        doc
-        for doc, tokens in domain.depends.items()
-        if tokens & touched and doc not in removed and doc in env.found_docs
-    )
+    outdated = {doc for doc, tokens in domain.depends.items() if tokens & touched}
+    outdated |= bibliographies_if_bibfiles_moved(app, env)
+    return sorted(doc for doc in outdated if doc not in removed and doc in env.found_docs)
+
+
+def bibliographies_if_bibfiles_moved(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """The documents holding a ``{bibliography}``, when the bib files it reads moved.
+
+    sphinxcontrib-bibtex stores each bibliography's file paths when it reads the
+    document; after a switch to or from the copy of a broken bib (give_bibtex_what_parses)
+    those documents must be read again, or it looks up a file it no longer has.
+    """
+    files = [str(name) for name in app.config.bibtex_bibfiles or []]
+    snapshot = domain_of(env).snapshot
+    before = snapshot.get("bibtex_bibfiles", files)
+    snapshot["bibtex_bibfiles"] = files
+    if before == files:
+        return set()
+    cite_domain: Any = env.get_domain("cite")
+    return {key.docname for key in cite_domain.bibliographies}
 
 
 def rewrite_changed_views(app: Sphinx, env: BuildEnvironment) -> list[str]:

@@ -59,7 +59,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("paperrefs.css")
 
     app.connect("config-inited", events.check_config)
-    app.connect("builder-inited", events.load_bibliography)
+    # Before sphinxcontrib-bibtex (priority 500) reads the bib: see give_bibtex_what_parses.
+    app.connect("builder-inited", events.load_bibliography, priority=400)
     app.connect("env-get-outdated", events.outdated_by_bib_changes)
     app.connect("env-updated", events.rewrite_changed_views)
     app.connect("doctree-resolved", events.render_views)
