@@ -14,12 +14,29 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from paperrefs.bibfile import BibEntry, read_bib
 from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
 
-_LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+def _converter() -> LatexNodes2Text:
+    """pylatexenc, taught the literal-character macros the entry writer uses.
+
+    Out of the box it drops ``\\textbraceleft{}`` and turns ``\\textasciicircum{}`` into a
+    modifier letter, so a title with braces or a caret would not read back as written.
+    """
+    context = get_default_latex_context_db()
+    literals = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^"}
+    context.add_context_category(
+        "paperrefs-literals",
+        prepend=True,
+        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in literals.items()],
+    )
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+
+
+_LATEX = _converter()
 _SPACES = re.compile(r"\s+")
 _AUTHOR_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
