@@ -17,7 +17,7 @@ from paperrefs.bibfile import BibError
 from paperrefs.domain import PaperrefsDomain
 from paperrefs.feed import FeedEntry, atom_feed
 from paperrefs.fetching import add_ids, api_url
-from paperrefs.library import Library
+from paperrefs.library import Library, is_web_url
 from paperrefs.messages import warn
 from paperrefs.nodes import note_marker
 from paperrefs.pages import stub_files, write_if_changed, write_stubs
@@ -160,6 +160,20 @@ def render_views(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     ViewRenderer(domain_of(app.env), app.builder, docname).replace_all(doctree)
     for marker in list(doctree.findall(note_marker)):
         marker.parent.remove(marker)
+
+
+def unlink_unsafe_bib_urls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Keep ``javascript:``, ``data:`` and ``file:`` URLs from the bib from becoming links.
+
+    sphinxcontrib-bibtex's styles turn an entry's ``url``/``doi`` into a link whatever
+    its scheme; in a rendered bibliography only http(s) targets stay links, the rest
+    shows as plain text.
+    """
+    for entry in doctree.findall(lambda node: isinstance(node, nodes.citation | nodes.footnote)):
+        for reference in list(entry.findall(nodes.reference)):
+            target = reference.get("refuri")
+            if target is not None and not is_web_url(target) and ":" in target.split("/")[0]:
+                reference.replace_self(nodes.Text(reference.astext()))
 
 
 def write_site_files(app: Sphinx, exception: BaseException | None) -> None:

@@ -64,6 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", events.outdated_by_bib_changes)
     app.connect("env-updated", events.rewrite_changed_views)
     app.connect("doctree-resolved", events.render_views)
+    app.connect("doctree-resolved", events.unlink_unsafe_bib_urls)
     app.connect("build-finished", events.write_site_files)
     return {
         "version": paperrefs.__version__,

@@ -1,0 +1,141 @@
+"""Hostile and odd metadata, written by the entry builder as arXiv would send it, through a
+real build: escaped text in every output (pages, tooltips, index, changelog, search index,
+feed), never markup, never a link unless it is http(s), never a broken build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+from bs4 import BeautifulSoup
+from paperrefs.entry import format_entry
+from paperrefs.ids import parse_arxiv_id
+from paperrefs.metadata import PaperMetadata
+
+from tests.sphinx_build import MakeApp, build, html, warnings_of
+
+ODD_TITLE = "&amp; entities, RTL עברית العربية, emoji 🚀🧪, combining e\u0301 a\u0308"
+RST_TITLE = ".. raw:: html <b>x</b> :math:`x` |subst| `link <javascript:x>`_"
+MANY = tuple(f"Author Number{i:04d}" for i in range(1000))
+
+PAPERS = {
+    "2402.00001": PaperMetadata(parse_arxiv_id("2402.00001v1"), ODD_TITLE, ("Zoë Ça",), "cs.LG"),
+    "2402.00002": PaperMetadata(parse_arxiv_id("2402.00002v1"), RST_TITLE, ("R S",), "cs.LG"),
+    "2402.00003": PaperMetadata(parse_arxiv_id("2402.00003v1"), "A big team", MANY, "cs.LG"),
+    "2402.00004": PaperMetadata(parse_arxiv_id("2402.00004v1"), "", ("No Title",), "cs.LG"),
+}
+
+HAND_WRITTEN = """
+@misc{urls2024bad,
+  title = {Links that must not be links},
+  author = {Mallory},
+  year = {2024},
+  url = {data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==},
+  howpublished = {file:///etc/passwd}
+}
+"""
+
+
+def hostile_site(site: Path) -> dict[str, str]:
+    """Append the odd papers to the bib and cite each; return arXiv ID -> key."""
+    keys = {arxiv_id: f"odd{n}2024" for n, arxiv_id in enumerate(PAPERS)}
+    with (site / "refs.bib").open("a", encoding="utf-8") as bib:
+        for arxiv_id, meta in PAPERS.items():
+            bib.write("\n" + format_entry(keys[arxiv_id], meta))
+        bib.write(HAND_WRITTEN)
+    notes = "".join(
+        f"## Paper {n}\n```{{paper}} {arxiv_id}\n:added: 2024-08-0{n + 1}\n```\n"
+        f"- again as {{arxiv}}`{arxiv_id}`\n\n"
+        for n, arxiv_id in enumerate(PAPERS)
+    )
+    (site / "notes" / "odd.md").write_text(
+        "# Odd metadata\n\n" + notes + "## Links\n- see {cite:t}`urls2024bad`\n", encoding="utf-8"
+    )
+    index = site / "index.md"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("notes/policy", "notes/policy\nnotes/odd", 1)
+    )
+    return keys
+
+
+def test_odd_metadata_builds_cleanly_and_reads_as_written(make_app: MakeApp, site: Path) -> None:
+    keys = hostile_site(site)
+    app = build(make_app, site)
+    assert "WARNING" not in warnings_of(app), warnings_of(app)
+
+    page = BeautifulSoup(html(app, f"papers/{keys['2402.00001']}"), "html.parser")
+    assert ODD_TITLE in page.get_text(" ")  # entities shown as typed, marks not split off
+    rst = BeautifulSoup(html(app, f"papers/{keys['2402.00002']}"), "html.parser")
+    assert RST_TITLE in rst.get_text(" ")
+    assert rst.select_one("article b") is None  # the raw directive never ran
+
+    note = BeautifulSoup(html(app, "notes/odd"), "html.parser")
+    tooltips = [a["title"] for a in note.select("a[title]")]
+    assert any(ODD_TITLE in tip for tip in tooltips)
+    assert any(RST_TITLE in tip for tip in tooltips)
+
+
+def test_a_thousand_authors_are_shortened_with_a_way_to_see_all(
+    make_app: MakeApp, site: Path
+) -> None:
+    keys = hostile_site(site)
+    app = build(make_app, site)
+
+    page = BeautifulSoup(html(app, f"papers/{keys['2402.00003']}"), "html.parser")
+    block = page.select_one(".paperrefs-authors-block")
+    assert block is not None
+    details = block.select_one("details")
+    assert details is not None, "long author lists collapse"
+    assert "Author Number0999" in details.get_text()
+    visible = block.get_text(" ").replace(details.get_text(" "), "")
+    assert "Author Number0000" in visible
+    assert "Author Number0999" not in visible
+    tip = next(
+        a["title"]
+        for a in BeautifulSoup(html(app, "notes/odd"), "html.parser").select("a[title]")
+        if "A big team" in a["title"]
+    )
+    assert "et al." in tip
+    assert len(tip) < 200
+
+
+def test_an_empty_title_still_gives_a_usable_page(make_app: MakeApp, site: Path) -> None:
+    keys = hostile_site(site)
+    app = build(make_app, site)
+
+    page = BeautifulSoup(html(app, f"papers/{keys['2402.00004']}"), "html.parser")
+    heading = page.select_one("article h1") or page.select_one("h1")
+    assert heading is not None
+    assert heading.get_text(strip=True).strip("¶#") != ""
+    index = html(app, "references")
+    assert f"papers/{keys['2402.00004']}.html" in index
+
+
+def test_only_http_urls_become_links(make_app: MakeApp, site: Path) -> None:
+    hostile_site(site)
+    app = build(make_app, site)
+
+    outdir = Path(app.outdir)
+    for path in outdir.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select("a[href], link[href], img[src], iframe[src]"):
+            target = link.get("href") or link.get("src") or ""
+            assert not target.lower().startswith(("javascript:", "data:", "file:")), path
+
+
+def test_search_index_and_feed_hold_the_text(make_app: MakeApp, site: Path) -> None:
+    hostile_site(site)
+    app = build(make_app, site)
+    outdir = Path(app.outdir)
+
+    index = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+    assert ODD_TITLE in data["titles"]
+    assert RST_TITLE in data["titles"]
+
+    feed = feedparser.parse((outdir / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    text = " ".join(entry.title + " " + entry.get("summary", "") for entry in feed.entries)
+    assert "עברית" in text
+    assert "🚀" in text
