@@ -8,6 +8,7 @@ from sphinx.application import Sphinx
 
 import paperrefs
 from paperrefs import events
+from paperrefs.assets import add_page_assets
 from paperrefs.directives import (
     ChangelogDirective,
     PaperDirective,
@@ -57,6 +58,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=passthrough,
     )
     app.add_css_file("paperrefs.css")
+    app.add_js_file("paperrefs-preview.js", defer="defer")
 
     app.connect("config-inited", events.check_config)
     # Before sphinxcontrib-bibtex (priority 500) reads the bib: see give_bibtex_what_parses.
@@ -66,6 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", events.render_views)
     app.connect("doctree-resolved", events.unlink_unsafe_bib_urls)
     app.connect("build-finished", events.write_site_files)
+    app.connect("html-page-context", add_page_assets)
     return {
         "version": paperrefs.__version__,
         "env_version": ENV_VERSION,

@@ -4,11 +4,13 @@ a paper page's "cited in" list, the changelog, the references index and the site
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Iterable
 
 from docutils import nodes
 from sphinx.builders import Builder
+from sphinx.config import Config
 from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
@@ -106,6 +108,9 @@ class ViewRenderer:
         if not days:
             return [nodes.paragraph("", "No dated notes yet.")]
         result: list[nodes.Node] = []
+        feed = self.feed_link()
+        if feed is not None:
+            result.append(feed)
         for day, rows in days.items():
             section = nodes.section(ids=[f"changelog-{day}"], classes=["paperrefs-changelog"])
             section += nodes.title("", human_date(day))
@@ -128,6 +133,19 @@ class ViewRenderer:
         )
         line += nodes.Text(")")
         return nodes.list_item("", line)
+
+    def feed_link(self) -> nodes.paragraph | None:
+        """A visible link to the Atom feed, on sites that publish one."""
+        feed = feed_file(self.env.config)
+        if not feed or self.builder.format != "html":
+            return None
+        here = self.builder.get_target_uri(self.docname)
+        paragraph = nodes.paragraph(classes=["paperrefs-feed-link"])
+        paragraph += nodes.Text("Follow new notes in a feed reader: ")
+        paragraph += nodes.reference(
+            "", "Atom feed of the changelog", refuri=relative_uri(here, feed)
+        )
+        return paragraph
 
     # -- references index -------------------------------------------------------------------
 
@@ -204,7 +222,9 @@ class ViewRenderer:
         here = self.builder.get_target_uri(self.docname)
         paragraph = nodes.paragraph(classes=["paperrefs-bib-download"])
         paragraph += nodes.Text("The whole bibliography as one BibTeX file: ")
-        paragraph += nodes.reference("", "papers.bib", refuri=relative_uri(here, "papers.bib"))
+        paragraph += nodes.reference(
+            "", "download papers.bib", refuri=relative_uri(here, "papers.bib")
+        )
         return paragraph
 
     # -- stats ------------------------------------------------------------------------------
@@ -215,6 +235,12 @@ class ViewRenderer:
         topics = len({doc for doc, notes in self.domain.notes.items() if notes})
         text = f"{papers} papers, {notes} notes on {topics} topic pages."
         return [nodes.paragraph("", text, classes=["paperrefs-stats"])]
+
+
+def feed_file(config: Config) -> str:
+    """The feed's file name, or "" when the build writes no feed (it needs a base URL)."""
+    base = config.html_baseurl or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+    return str(config.paperrefs_feed) if base and config.paperrefs_feed else ""
 
 
 def group_by_place(citations: Iterable[Citation]) -> list[list[Citation]]:
