@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,7 @@ def apply(site: Path, edit: Edit) -> None:
 
 
 @pytest.fixture
-def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> object:
+def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
     """A factory of fresh copies: hypothesis runs many examples per test function."""
 
     def make() -> Path:
@@ -89,10 +90,9 @@ def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> object:
 @example([("cite", "preferences", "1502.05477"), ("uncite", "preferences", "")])
 @example([("delete", "policy", ""), ("restore", "policy", "")])
 def test_incremental_equals_clean_after_any_edits(
-    make_app: MakeApp, fresh_site: object, sequence: list[Edit]
+    make_app: MakeApp, fresh_site: Callable[[], Path], sequence: list[Edit]
 ) -> None:
-    assert callable(fresh_site)
-    site: Path = fresh_site()
+    site = fresh_site()
     build(make_app, site)
     for step, edit in enumerate(sequence):
         time.sleep(0.01)  # distinct mtimes, so Sphinx sees the change
