@@ -31,6 +31,8 @@ from paperrefs.throttle import Throttle
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_USER_AGENT = f"paperrefs/{__version__} (+https://github.com/paperrefs/paperrefs)"
 BATCH_SIZE = 100  # longer GET URLs run into HTTP 414 long before arXiv's result limits
+# Long enough to sit out a typical 429 cooldown, short enough for a 15-minute CI build.
+DEFAULT_RETRY_BUDGET = 60.0
 RETRYABLE_STATUSES = frozenset({408, 429}) | frozenset(range(500, 600))
 
 logger = logging.getLogger("paperrefs.arxiv")
@@ -90,12 +92,16 @@ class ArxivClient:
         max_bytes: int = 10 * 1024 * 1024,
         throttle_path: Path | None = None,
         user_agent: str | None = None,
+        retry_budget: float = DEFAULT_RETRY_BUDGET,
     ) -> None:
         self.api_url = api_url
         self.min_interval = min_interval
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
         self.max_bytes = max_bytes
+        self.retry_budget = retry_budget
+        self._failing_since: float | None = None  # start of the current run of failures
+        self._gave_up: str | None = None  # why the rest of this fetch is not requested
         self._throttle = Throttle(min_interval, throttle_path)
         self._http = httpx.Client(
             headers={
@@ -128,8 +134,12 @@ class ArxivClient:
         """Look up every ID; ``progress`` gets the number of IDs settled by each batch.
 
         Results are keyed by the ID as requested: an unversioned ID maps to the latest
-        version arXiv returned, a versioned one only to that exact version.
+        version arXiv returned, a versioned one only to that exact version. Once arXiv has
+        failed for ``retry_budget`` seconds in a row, the IDs not yet settled fail without
+        further requests, so a dead or stalled server costs at most about the budget plus
+        one timeout.
         """
+        self._failing_since, self._gave_up = None, None
         unique = list(dict.fromkeys(ids))
         result = FetchResult()
         for start in range(0, len(unique), BATCH_SIZE):
@@ -168,13 +178,26 @@ class ArxivClient:
     def _request(self, batch: list[ArxivId]) -> ParsedFeed:
         """One logical request, retried with backoff while the failure looks transient."""
         for attempt in range(1, self.max_attempts + 1):
+            if self._failing_for() > self.retry_budget and self._gave_up is None:
+                self._gave_up = f"arXiv kept failing for over {self.retry_budget:g} s"
+            if self._gave_up is not None:
+                raise _BatchFailed(f"not requested: {self._gave_up}")
+            started = time.monotonic()
             try:
-                return self._attempt(batch)
+                feed = self._attempt(batch)
+            except _Rejected:
+                self._failing_since = None  # arXiv answered, it just did not like the IDs
+                raise
             except _Transient as exc:
+                if self._failing_since is None:
+                    self._failing_since = started
                 if attempt == self.max_attempts:
                     tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
                     raise _BatchFailed(f"{exc.reason} (gave up after {tries})") from exc
                 self._pause(attempt, exc)
+            else:
+                self._failing_since = None
+                return feed
         raise AssertionError("unreachable: the loop returns or raises")
 
     def _pause(self, attempt: int, exc: _Transient) -> None:
@@ -182,6 +205,12 @@ class ArxivClient:
         if exc.retry_after is not None:
             delay = max(delay, exc.retry_after)
         delay = min(delay, self.max_retry_wait)
+        if self._failing_for() + delay > self.retry_budget:
+            self._gave_up = (
+                f"arXiv kept failing ({exc.reason}) and waiting {delay:g} s more would "
+                f"exceed the {self.retry_budget:g} s retry budget"
+            )
+            raise _BatchFailed(self._gave_up)
         logger.warning(
             "arXiv request failed (%s); retrying in %.1f s (attempt %d of %d)",
             exc.reason,
@@ -191,6 +220,11 @@ class ArxivClient:
         )
         # Through the shared throttle, so other processes back off as well.
         self._throttle.penalize(delay)
+
+    def _failing_for(self) -> float:
+        if self._failing_since is None:
+            return 0.0
+        return time.monotonic() - self._failing_since
 
     def _attempt(self, batch: list[ArxivId]) -> ParsedFeed:
         params = {"id_list": ",".join(map(str, batch)), "max_results": str(len(batch))}

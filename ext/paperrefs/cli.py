@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Never
 from tqdm import tqdm
 
 import paperrefs
-from paperrefs.arxiv import ArxivClient
+from paperrefs.arxiv import DEFAULT_RETRY_BUDGET, ArxivClient
 from paperrefs.bibfile import BibError
 from paperrefs.checks import check_project
 from paperrefs.fetching import API_URL_ENV, AddReport, add_ids, api_url
@@ -25,6 +26,7 @@ from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
 from paperrefs.scan import scan_docs
 
 DEFAULT_BIB = "bib/papers.bib"
+DEFAULT_TIMEOUT = 30.0
 EXIT_OK = 0
 EXIT_UNRESOLVED = 1
 EXIT_USAGE = 2
@@ -48,6 +50,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help=f"arXiv API endpoint (default: ${API_URL_ENV}, else arXiv's export API)",
     )
+    fetch = argparse.ArgumentParser(add_help=False)
+    fetch.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up on one request after this long (default: {DEFAULT_TIMEOUT:g})",
+    )
+    fetch.add_argument(
+        "--retry-budget",
+        type=_seconds,
+        default=DEFAULT_RETRY_BUDGET,
+        metavar="SECONDS",
+        help="stop retrying once arXiv has failed for this long in a row; the IDs left "
+        f"count as unresolved (default: {DEFAULT_RETRY_BUDGET:g})",
+    )
     docs = argparse.ArgumentParser(add_help=False)
     docs.add_argument(
         "--docs",
@@ -65,14 +83,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"paperrefs {paperrefs.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add = commands.add_parser(
-        "add", parents=[common], help="fetch papers by arXiv ID, add them, print their keys"
+        "add", parents=[common, fetch], help="fetch papers by arXiv ID, add them, print their keys"
     )
     add.add_argument("ids", nargs="+", metavar="ID", help="arXiv ID or URL, in any accepted form")
     commands.add_parser(
-        "sync", parents=[common, docs], help="fetch every arXiv ID the notes cite that is missing"
+        "sync",
+        parents=[common, fetch, docs],
+        help="fetch every arXiv ID the notes cite that is missing",
     )
     commands.add_parser("check", parents=[common, docs], help="lint the bibliography and the notes")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,7 +152,10 @@ def fetch_into_bib(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
         if bar is not None:
             bar.update(done)
 
-    with ArxivClient(api_url(args.api_url)) as client:
+    client = ArxivClient(
+        api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget
+    )
+    with client:
         try:
             return add_ids(args.bib, ids, client, progress=advance, on_start=start)
         finally:
