@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,14 @@ def copy_root(name: str, tmp_path: Path) -> Path:
     target = tmp_path / name
     shutil.copytree(ROOTS / f"test-{name}", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def site_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real ``docs/`` site, built once per test session with warnings as errors."""
+    out = tmp_path_factory.mktemp("site")
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
+    command += ["-d", str(out / "doctrees"), str(REPO / "docs"), str(out / "html")]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out / "html"

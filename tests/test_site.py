@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -18,29 +16,9 @@ from tests.test_notes_content import SEED_NOTES
 LIBRARY = Library.load(REPO / "bib" / "papers.bib")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-q",
-            "-b",
-            "html",
-            "-d",
-            str(out / "doctrees"),
-            str(REPO / "docs"),
-            str(out / "html"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    return out / "html"
+@pytest.fixture
+def built(site_html: Path) -> Path:
+    return site_html
 
 
 def paper_of(reference: str) -> Paper:
