@@ -45,7 +45,9 @@ def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, s
         "```{paper} 2305.18290\n```\n"
         "- see {arxiv}`abc` and {arxiv}`1707.06347`\n\n"
         "## Bad dates\n"
-        "```{paper} nosuchkey2020\n:added: 2024-02-30\n:updated: 2024-7-9\n```\n",
+        "```{paper} nosuchkey2020\n:added: 2024-02-30\n:updated: 2024-7-9\n```\n\n"
+        "## Swapped dates\n"
+        "```{paper} 1707.06347\n:added: 2024-07-09\n:updated: 2024-07-04\n```\n",
         encoding="utf-8",
     )
     app = build(make_app, site)
@@ -59,6 +61,10 @@ def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, s
     assert "':added: '2024-02-30' is not a date" not in warnings
     assert ":added: '2024-02-30' is not a date of the form YYYY-MM-DD [paperrefs.date]" in warnings
     assert ":updated: '2024-7-9' is not a date" in warnings
+    assert (
+        f"{source}:21: WARNING: :updated: 2024-07-04 is before :added: 2024-07-09; "
+        "swapped by mistake? [paperrefs.date]"
+    ) in warnings
     assert "'nosuchkey2020' is neither a key of the bibliography nor an arXiv ID" in warnings
     assert "[paperrefs.unresolved]" in warnings
     page = html(app, "notes/preferences")

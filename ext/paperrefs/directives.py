@@ -47,12 +47,19 @@ class PaperDirective(PaperrefsDirective):
         given = self.arguments[0]
         arxiv_id, paper = self.lookup(given)
         version = arxiv_id.version if arxiv_id else None
+        added, updated = self.added_date(), self.updated_dates()
+        if added and updated and updated[0] < added:
+            warn(
+                "date",
+                f":updated: {updated[0]} is before :added: {added}; swapped by mistake?",
+                location=self.get_location(),
+            )
         marker = note_marker(
             key=paper.key if paper else "",
             given=str(arxiv_id) if arxiv_id else given,
             version=version,
-            added=self.added_date(),
-            updated=self.updated_dates(),
+            added=added,
+            updated=updated,
         )
         self.set_source_info(marker)
         if paper is None:
