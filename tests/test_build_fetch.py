@@ -39,6 +39,11 @@ def private_throttle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PAPERREFS_FETCH", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def cite_a_new_paper(site: Path) -> None:
+    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
+
+
 def record_requests(server: HTTPServer, status: int = 200) -> list[str]:
     """Answer every query with the three-paper feed (or an error status); log the IDs."""
     asked: list[str] = []
@@ -69,7 +74,6 @@ def test_opted_in_build_fetches_once_then_never_again(
     make_app: MakeApp, site: Path, httpserver: HTTPServer
 ) -> None:
     asked = record_requests(httpserver)
-    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
     bib = site / "refs.bib"
     before = bib.read_bytes()
 
@@ -94,7 +98,6 @@ def test_without_opt_in_the_build_sends_nothing(
     make_app: MakeApp, site: Path, httpserver: HTTPServer
 ) -> None:
     asked = record_requests(httpserver)
-    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
     bib = site / "refs.bib"
     before = bib.read_bytes()
 
@@ -111,7 +114,6 @@ def test_environment_variable_opts_in(
     make_app: MakeApp, site: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked = record_requests(httpserver)
-    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
     monkeypatch.setenv("PAPERREFS_FETCH", "1")
     monkeypatch.setenv("PAPERREFS_ARXIV_API", httpserver.url_for("/api/query"))
 
@@ -125,7 +127,6 @@ def test_failing_server_warns_and_leaves_the_bib_alone(
     make_app: MakeApp, site: Path, httpserver: HTTPServer
 ) -> None:
     asked = record_requests(httpserver, status=403)  # egress blocked, as on some CI hosts
-    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
     bib = site / "refs.bib"
     before, mtime = bib.read_bytes(), bib.stat().st_mtime_ns
 
