@@ -10,11 +10,13 @@ write is atomic, and concurrent writers are serialized by a lock file.
 from __future__ import annotations
 
 import errno
+import glob
 import logging
 import os
 import re
 import secrets
 import shutil
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 _FIELD_NAME = re.compile(r"[A-Za-z][\w.:+/-]*")
 _NUMBER = re.compile(r"\d+")
 _MACRO_NAME = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*")
+_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp")
 
 
 class BibError(Exception):
@@ -86,6 +89,11 @@ class BibEntry:
         value = self.fields.get("eprint", "").strip()
         return value or None
 
+    @property
+    def arxiv_base(self) -> str | None:
+        """The canonical unversioned arXiv ID in ``eprint``, however it is spelled there."""
+        return _eprint_base(self.eprint)
+
 
 @dataclass
 class BibDocument:
@@ -105,7 +113,7 @@ class BibDocument:
         for entry in self.entries:
             for alias in entry.aliases:
                 self._by_key.setdefault(alias.lower(), entry)
-            base = _eprint_base(entry.eprint)
+            base = entry.arxiv_base
             if base is not None:
                 self._by_eprint.setdefault(base, entry)
         # Real keys win over aliases that happen to shadow them.
@@ -482,8 +490,7 @@ def plan_papers(
 def bib_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold ``<path>.lock`` so that read-merge-write cycles of two processes never interleave."""
     lock_path = path.with_name(path.name + ".lock")
-    if not path.parent.is_dir():
-        raise BibError(path, 0, f"folder {path.parent} does not exist")
+    check_writable(path)
     lock = filelock.FileLock(lock_path, timeout=timeout)
     try:
         lock.acquire()
@@ -502,10 +509,51 @@ def bib_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         lock.release()
 
 
+def check_writable(path: Path) -> None:
+    """Raise BibError unless ``path`` may be written: its folder exists, neither is read-only.
+
+    Permission bits count as well as access rights, so a file or folder someone marked
+    read-only stays untouched even for root, who could otherwise replace it.
+    """
+    real = Path(os.path.realpath(path))
+    if not real.parent.is_dir():
+        raise BibError(path, 0, f"folder {path.parent} does not exist (it is not created)")
+    if _read_only(real.parent):
+        raise BibError(path, 0, f"folder {path.parent} is read-only")
+    if real.exists() and _read_only(real):
+        raise BibError(path, 0, "the file is read-only")
+
+
+def _read_only(path: Path) -> bool:
+    return not os.access(path, os.W_OK) or not stat.S_IMODE(path.stat().st_mode) & 0o222
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temporary files that writers killed mid-write left next to ``path``."""
+    if os.name != "posix":
+        return  # only POSIX can ask whether a process id is alive without side effects
+    real = Path(os.path.realpath(path))
+    for candidate in real.parent.glob(f".{glob.escape(real.name)}.*.tmp"):
+        match = _TEMP_NAME.fullmatch(candidate.name)
+        if match and match["name"] == real.name and not _alive(int(match["pid"])):
+            candidate.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process, or not a process id: leave the file alone
+    return True
+
+
 def _write_if_changed(doc: BibDocument, text: str) -> None:
     data = ((BOM if doc.has_bom else "") + text).encode("utf-8")
     if doc.path.exists() and data == doc.to_bytes():
         return  # an unchanged mtime spares Sphinx a re-read of every page
+    remove_stale_temps(doc.path)  # safe here: the lock keeps live writers out
     try:
         atomic_write(doc.path, data)
     except OSError as error:

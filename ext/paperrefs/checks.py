@@ -62,10 +62,9 @@ def same_paper_twice(bib: Path, document: BibDocument) -> list[Problem]:
     first: dict[str, BibEntry] = {}
     problems = []
     for entry in document.entries:
-        eprint = (entry.eprint or "").strip().lower()
-        if not eprint:
+        base = entry.arxiv_base
+        if base is None:
             continue
-        base = re.sub(r"v\d+$", "", eprint)
         if base in first:
             message = f"{entry.key} is arXiv:{base} again (already {first[base].key})"
             problems.append(Problem(f"{bib}:{entry.line}", "error", message))
@@ -88,8 +87,7 @@ def check_citations(bib: Path, document: BibDocument, citations: Citations) -> l
     cited_ids = {arxiv_id.base for arxiv_id in citations.arxiv}
     for entry in document.entries:
         names = {entry.key.lower(), *(alias.lower() for alias in entry.aliases)}
-        eprint = re.sub(r"v\d+$", "", (entry.eprint or "").strip())
-        if not names & cited_keys and eprint not in cited_ids:
+        if not names & cited_keys and entry.arxiv_base not in cited_ids:
             message = f"{entry.key} is not cited by any note"
             problems.append(Problem(f"{bib}:{entry.line}", "warning", message))
     return problems

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperrefs.arxiv import DEFAULT_API_URL, ArxivClient
-from paperrefs.bibfile import add_papers, read_bib
+from paperrefs.bibfile import add_papers, check_writable, read_bib
 from paperrefs.ids import ArxivId
 
 API_URL_ENV = "PAPERREFS_ARXIV_API"
@@ -45,7 +45,8 @@ def add_ids(
 ) -> AddReport:
     """Resolve ``ids`` against the bib, fetch those it lacks, and insert what arXiv knows.
 
-    Raises BibError before any request when the bib cannot be read.
+    Raises BibError before any request when the bib cannot be read, or cannot be written
+    and something is to be fetched.
     """
     report = AddReport()
     document = read_bib(bib)
@@ -58,6 +59,7 @@ def add_ids(
             wanted.append(arxiv_id)
     if not wanted:
         return report
+    check_writable(bib)  # before asking arXiv: its answer could not be stored
     if on_start is not None:
         on_start(len(wanted))
     result = client.fetch(wanted, progress)
