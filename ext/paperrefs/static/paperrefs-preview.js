@@ -28,6 +28,7 @@
     tip.replaceChildren(...parts);
   };
 
+  /* In page coordinates, so the preview scrolls along with its link. */
   const place = (link) => {
     const box = link.getBoundingClientRect();
     const width = tip.offsetWidth;
@@ -87,5 +88,4 @@
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") hide();
   });
-  window.addEventListener("scroll", hide, { passive: true });
 })();
