@@ -332,9 +332,20 @@ def _match(batch: list[ArxivId], feed: ParsedFeed) -> FetchResult:
         match = _lookup(requested, exact, latest)
         if match is None:
             result.missing.append(requested)
+        elif problem := _incomplete(match):
+            result.failed[requested] = problem
         else:
             result.found[requested] = match
     return result
+
+
+def _incomplete(paper: PaperMetadata) -> str | None:
+    """Why an entry cannot become a citation; an entry without these is a broken answer."""
+    if not paper.title.strip():
+        return "arXiv's entry for it has no title (add the entry by hand if that is right)"
+    if not paper.authors:
+        return "arXiv's entry for it has no authors (add the entry by hand if that is right)"
+    return None
 
 
 def _lookup(
