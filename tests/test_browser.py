@@ -165,6 +165,27 @@ def test_from_the_landing_page_to_a_paper_and_back_to_the_citing_note(
     assert journal.problems() == []
 
 
+def test_the_citation_preview_shows_hostile_metadata_as_text(
+    page: Page, site_url: str, journal: Journal
+) -> None:
+    page.goto(site_url + "notes/policy-optimization.html")
+    citation = page.locator("#proximal-policy-optimization-ppo a:has(.paperrefs-cite)").first
+    hostile = '<img src=x onerror="window.injected=1">Title — <b>Eve</b> (2020)'
+    citation.evaluate("(link, text) => link.setAttribute('title', text)", hostile)
+    citation.hover()
+    preview = page.locator(".paperrefs-preview")
+    expect(preview.locator(".paperrefs-preview-title")).to_have_text(
+        '<img src=x onerror="window.injected=1">Title'
+    )
+    expect(preview.locator(".paperrefs-preview-authors")).to_have_text("<b>Eve</b>")
+    expect(preview.locator("img, b")).to_have_count(0)
+    assert page.evaluate("window.injected") is None
+    page.mouse.move(0, 0)
+    expect(preview).to_be_hidden()
+    assert citation.get_attribute("title") == hostile  # the native tooltip is back
+    assert journal.problems() == []
+
+
 def test_paper_pages_offer_a_copy_button_and_the_single_entry(
     page: Page, site_url: str, journal: Journal
 ) -> None:
