@@ -58,6 +58,8 @@ def _parse_root(data: bytes) -> Element:
         raise FeedError(f"not well-formed XML: {exc}") from exc
     except DefusedXmlException as exc:
         raise FeedError(f"refused XML with a DTD or entities: {exc!r}") from exc
+    except (LookupError, ValueError) as exc:  # an unknown or unusable declared encoding
+        raise FeedError(f"unreadable XML: {exc}") from exc
     if root.tag != _atom("feed"):
         raise FeedError(f"root element is {root.tag!r}, not an Atom <feed>")
     return root
