@@ -11,9 +11,12 @@ BUILD := $(DOCS)/_build
 hash = $(shell cat $(1) | $(PYTHON) -c "import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:12])")
 DOCS_STAMP := $(VENV)/.docs-$(call hash,pyproject.toml $(DOCS)/requirements.txt)
 TEST_STAMP := $(VENV)/.test-$(call hash,pyproject.toml $(DOCS)/requirements.txt tests/requirements.txt)
+BENCH_STAMP := $(VENV)/.bench-$(call hash,pyproject.toml $(DOCS)/requirements.txt tests/requirements.txt bench/requirements.txt)
+# Corpus sizes for make bench; L (10,000 papers) is run by hand: make bench SIZES="S M L".
+SIZES ?= S M
 
 .DEFAULT_GOAL := help
-.PHONY: help html test lint serve sync check rtd clean
+.PHONY: help html test lint serve sync check rtd bench clean
 
 help: ## Show this list
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,6 +53,13 @@ sync: $(DOCS_STAMP) ## Fetch every arXiv ID cited in docs/ that bib/papers.bib l
 
 check: $(DOCS_STAMP) ## Lint bib/papers.bib and the notes
 	$(BIN)/paperrefs check
+
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	@rm -f $(VENV)/.bench-* && touch $@
+
+bench: $(BENCH_STAMP) ## Benchmark against plain Sphinx; rewrites docs/performance.md and its plot
+	$(BIN)/python -m bench --sizes $(SIZES) --page $(DOCS)/performance.md --plot $(DOCS)/performance.svg
 
 rtd: ## Reproduce the Read the Docs build in a throw-away clone
 	bash scripts/rtd-build.sh
