@@ -243,7 +243,7 @@ def test_the_references_index_filters_by_topic_year_and_text_without_a_reload(
 
     page.get_by_label("Year").select_option("")
     page.get_by_label("Topic").select_option(label="Policy optimization and learned objectives")
-    expect(visible).to_have_count(3)
+    expect(visible).to_have_count(4)  # TRPO, PPO, DPO, learned objectives
     expect(page.locator("section.paperrefs-index-group:visible")).to_have_count(1)
 
     page.get_by_label("Topic").select_option("")
@@ -288,8 +288,8 @@ def test_the_changelog_links_a_feed_that_resolves(
 
 
 def test_math_is_rendered_from_the_site_itself(page: Page, site_url: str, journal: Journal) -> None:
-    # The DPO loss is the site's displayed equation (preference learning, a policy objective).
-    page.goto(site_url + "notes/preference-learning-rlhf.html")
+    # The DPO loss, the site's displayed equation, is on the policy-optimization page.
+    page.goto(site_url + "notes/policy-optimization.html")
     equation = page.locator("#direct-preference-optimization-dpo div.math")
     expect(equation.locator("mjx-container")).to_have_count(1)
     expect(equation.locator("mjx-merror")).to_have_count(0)
