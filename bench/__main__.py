@@ -16,7 +16,7 @@ import sphinx
 
 from bench.corpus import SIZES, generate
 from bench.report import Results, page, write_plot
-from bench.scenarios import Record, run_size
+from bench.scenarios import STEPS, Record, load_records, run_size, save_records
 from bench.sites import VARIANTS
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +30,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--runs", nargs="+", default=["S=3", "M=2", "L=1"], help="runs per size, e.g. S=5 M=2"
     )
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
+    parser.add_argument(
+        "--steps", nargs="+", default=[s.name for s in STEPS], choices=[s.name for s in STEPS]
+    )
+    parser.add_argument(
+        "--reuse",
+        nargs="*",
+        default=[],
+        choices=list(SIZES),
+        help="take these sizes' results from an earlier run instead of running them again",
+    )
     parser.add_argument("--work", type=Path, default=HERE / "_work")
     parser.add_argument("--page", type=Path, help="write the results page here (Markdown)")
     parser.add_argument("--plot", type=Path, help="write the plot here (SVG)")
@@ -83,18 +93,31 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     started = time.perf_counter()
     records: list[Record] = []
+    notes: list[str] = []
+    steps = tuple(step for step in STEPS if step.name in args.steps)
+    args.work.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
+        if size in args.reuse:
+            reused, note = load_records(args.work / f"records-{size}.json")
+            records += reused
+            notes.append(f"- {size}: results reused from an earlier run ({note}).")
+            continue
         base = generate(SIZES[size])
-        records += run_size(
-            size, base, args.work, runs.get(size, 1), tuple(args.variants), log=print_flush
+        ran = run_size(
+            size, base, args.work, runs.get(size, 1), tuple(args.variants), print_flush, steps
         )
+        today = datetime.date.today().isoformat()
+        save_records(
+            ran, args.work / f"records-{size}.json", f"{today}, {runs.get(size, 1)} run(s)"
+        )
+        records += ran
     took = time.perf_counter() - started
     results = Results(records)
     if args.plot:
         write_plot(results, args.plot)
     if args.page:
         text = page(
-            results, conditions(args, runs, load, took), args.plot.name if args.plot else ""
+            results, conditions(args, runs, load, took) + notes, args.plot.name if args.plot else ""
         )
         if FINDINGS.is_file():
             text += "\n" + FINDINGS.read_text(encoding="utf-8")

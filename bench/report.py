@@ -92,14 +92,18 @@ def targets(results: Results) -> list[Target]:
             else f"{slope:.2f}",
         )
     )
-    excess = [r for r in results.records if r.variant == "paperrefs" and r.excess]
+    excess: dict[str, int] = {}
+    for record in results.records:
+        if record.variant == "paperrefs" and record.excess:
+            name = f"{record.size} {record.step}"
+            excess[name] = max(excess.get(name, 0), record.excess)
     found.append(
         Target(
             "HTML rewritten beyond the minimal set = 0 after every edit",
             not excess,
             "0 in every build"
             if not excess
-            else ", ".join(f"{r.size} {r.step}: {r.excess}" for r in excess),
+            else ", ".join(f"{name}: {count}" for name, count in excess.items()),
         )
     )
     for size in results.sizes:

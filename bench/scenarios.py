@@ -9,11 +9,12 @@ on a shared machine hits them alike.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from paperrefs.metadata import PaperMetadata
@@ -242,3 +243,25 @@ def served_papers(base: Corpus, steps: tuple[Step, ...]) -> dict[str, PaperMetad
         if step.edit is not None:
             step.edit(probe)
     return {paper.arxiv: paper.meta for paper in probe.papers.values()}
+
+
+def save_records(records: list[Record], path: Path, note: str) -> None:
+    """Keep a size's records, so a later run can add a size without redoing this one."""
+    rows = []
+    for record in records:
+        row = asdict(record)
+        row["build"]["rewritten"] = sorted(record.build.rewritten)
+        row["build"]["changed"] = sorted(record.build.changed)
+        row["build"]["log"] = ""
+        rows.append(row)
+    path.write_text(json.dumps({"note": note, "records": rows}), encoding="utf-8")
+
+
+def load_records(path: Path) -> tuple[list[Record], str]:
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    records = []
+    for row in saved["records"]:
+        build = row.pop("build")
+        build["rewritten"], build["changed"] = set(build["rewritten"]), set(build["changed"])
+        records.append(Record(build=Build(**build), **row))
+    return records, str(saved["note"])

@@ -8,6 +8,7 @@ bib was left alone. A tiny corpus keeps the run short.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,15 @@ from bench.arxiv_server import FakeArxiv
 from bench.corpus import Size, generate
 from bench.measure import html_hashes, run_build
 from bench.report import Results, page
-from bench.scenarios import STEPS, Record, VariantRun, run_size, served_papers
+from bench.scenarios import (
+    STEPS,
+    Record,
+    VariantRun,
+    load_records,
+    run_size,
+    save_records,
+    served_papers,
+)
 
 TINY = Size("S", 12, 4)
 
@@ -100,3 +109,12 @@ def test_incremental_output_equals_a_clean_build(tmp_path: Path) -> None:
     built = {name: sha for name, (_, sha) in html_hashes(site.root / "docs/_build/html").items()}
     clean = {name: sha for name, (_, sha) in html_hashes(fresh / "docs/_build/html").items()}
     assert built == clean
+
+
+def test_saved_records_read_back_the_same(records: list[Record], tmp_path: Path) -> None:
+    path = tmp_path / "records-S.json"
+    save_records(records, path, "a note")
+    loaded, note = load_records(path)
+    assert note == "a note"
+    strip = [replace(r, build=replace(r.build, log="")) for r in records]
+    assert loaded == strip
