@@ -45,6 +45,9 @@ html_theme = "sphinx_book_theme"
 html_title = "Benchmark notes"
 html_baseurl = "https://bench.example.org/"
 html_theme_options = {{"show_toc_level": 2}}
+# Paper pages are orphans: without the site navigation in their sidebar the theme does
+# not render (and parse) the whole toctree on each of them.
+html_sidebars = {{"papers/*": ["navbar-logo.html", "icon-links.html", "search-button-field.html"]}}
 '''
 BIBTEX_CONF = """bibtex_bibfiles = ["../bib/papers.bib"]
 bibtex_default_style = "plain"
