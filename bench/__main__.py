@@ -71,7 +71,9 @@ def conditions(
     args: argparse.Namespace, runs: dict[str, int], load: tuple[float, ...], took: float
 ) -> list[str]:
     end = os.getloadavg()
-    sizes = ", ".join(f"{size} × {runs.get(size, 1)}" for size in args.sizes)
+    sizes = ", ".join(
+        f"{size} × {runs.get(size, 1)}" for size in args.sizes if size not in args.reuse
+    )
     return [
         f"- Run on {datetime.date.today().isoformat()}: {machine()}; Python "
         f"{platform.python_version()}, Sphinx {sphinx.__version__}, MyST-Parser "

@@ -74,10 +74,13 @@ def targets(results: Results) -> list[Target]:
     found: list[Target] = []
     for size in results.sizes:
         ratio = results.ratio(size, "clean")
-        limit = 1.10 if size in {"S", "M"} else None
-        met = None if ratio is None or limit is None else ratio <= limit
+        if size in {"S", "M"}:
+            met = None if ratio is None else ratio <= 1.10
+            name = f"clean build T(paperrefs)/T(B1) at {size} ≤ 1.10"
+        else:
+            met, name = None, f"clean build T(paperrefs)/T(B1) at {size}, reported"
         detail = f"{ratio:.2f}" if ratio is not None else "not measured"
-        found.append(Target(f"clean build T(paperrefs)/T(B1) at {size} ≤ 1.10", met, detail))
+        found.append(Target(name, met, detail))
     slope = results.slope("paperrefs")
     base = results.slope("b1")
     span = f"{results.sizes[0]} to {results.sizes[-1]}" if results.sizes else ""
@@ -135,7 +138,7 @@ def targets(results: Results) -> list[Target]:
     large = results.wall("L", "paperrefs", "clean")
     found.append(
         Target(
-            "L clean build well inside Read the Docs' 15 minutes",
+            "L clean build well inside Read the Docs' 15 minutes (≤ 7.5 min)",
             None if large is None else large < RTD_LIMIT / 2,
             'not run here (run by hand: make bench SIZES="S M L")'
             if large is None
@@ -163,7 +166,7 @@ def network_target(results: Results) -> Target:
 
 
 def mark(met: bool | None) -> str:
-    return {True: "met", False: "**not met**", None: "not measured"}[met]
+    return {True: "met", False: "**not met**", None: "–"}[met]
 
 
 def step_table(results: Results, size: str) -> list[str]:
