@@ -198,6 +198,26 @@ def test_editing_one_citation_rewrites_only_what_shows_it(make_app: MakeApp, sit
     ]
 
 
+def test_editing_an_entry_leaves_pages_that_only_link_to_it(make_app: MakeApp, site: Path) -> None:
+    """A plain arXiv link shows its author's text: a new title of the entry changes
+    nothing on the page, so the page is neither re-read nor rewritten."""
+    first = build(make_app, site)
+    outdir = Path(first.outdir)
+    stamp = time.time()
+    time.sleep(0.05)
+    bib = site / "refs.bib"
+    bib.write_text(bib.read_text().replace("Proximal Policy", "Proximal-Policy"))
+    build(make_app, site)
+    rewritten = {
+        str(path.relative_to(outdir))
+        for path in outdir.rglob("*.html")
+        if path.stat().st_mtime > stamp
+    }
+    assert "papers/schulman2017proximal.html" in rewritten
+    assert "notes/policy.html" in rewritten  # its note card shows the title
+    assert "notes/preferences.html" not in rewritten  # only links to it
+
+
 def test_parallel_build_equals_serial(make_app: MakeApp, tmp_path: Path, site: Path) -> None:
     other = tmp_path / "parallel"
     shutil.copytree(site, other)

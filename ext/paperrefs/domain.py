@@ -183,7 +183,9 @@ class PaperrefsDomain(Domain):
             arxiv_id = parse_arxiv_id(uri)
         except InvalidArxivId:
             return None
-        self.note_dependency(docname, f"arxiv:{arxiv_id.base}")
+        # A plain link shows its author's text, not the entry: only which entry it names
+        # matters, so editing that entry does not re-read the page.
+        self.note_dependency(docname, f"link:{arxiv_id.base}")
         paper = self.library.by_arxiv(arxiv_id)
         if paper is None:
             return None

@@ -112,6 +112,7 @@ def token_digests(library: Library) -> dict[str, str]:
             tokens.setdefault(f"key:{name.lower()}", paper.digest)
         if paper.arxiv_id:
             tokens.setdefault(f"arxiv:{paper.arxiv_id.base}", paper.digest)
+            tokens.setdefault(f"link:{paper.arxiv_id.base}", paper.key)  # which entry, only
     return tokens
 
 
