@@ -40,6 +40,11 @@ def site(tmp_path: Path) -> Path:
     return copy_root("site", tmp_path)
 
 
+def snapshot(path: Path) -> tuple[bytes, int]:
+    """A file's bytes and modification time: both must stay when nothing is written."""
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
 def copy_root(name: str, tmp_path: Path) -> Path:
     target = tmp_path / name
     shutil.copytree(ROOTS / f"test-{name}", target)

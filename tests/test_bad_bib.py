@@ -8,8 +8,6 @@ without a byte changed; a file that is merely unusual (BOM, CRLF, no final newli
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,9 @@ from paperrefs.ids import ArxivId
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tests.conftest import snapshot
 from tests.test_arxiv_client import atom_response, feed_xml
+from tests.test_cli import run
 
 NEW_KEY = "tester2023paper"  # what the fake arXiv's 2305.18290 becomes
 
@@ -44,22 +44,6 @@ BROKEN: dict[str, tuple[bytes, int, str]] = {
 }
 
 
-def run(args: list[str], server: HTTPServer, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": server.url_for("/api/query"),
-        "PAPERREFS_THROTTLE_FILE": str(cwd / "throttle"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "paperrefs", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def asked(httpserver: HTTPServer) -> Iterator[list[str]]:
     """The ID lists requested; every request gets 2305.18290 (by Ada Tester)."""
@@ -72,10 +56,6 @@ def asked(httpserver: HTTPServer) -> Iterator[list[str]]:
     httpserver.expect_request("/api/query").respond_with_handler(handle)
     yield seen
     httpserver.check()
-
-
-def snapshot(path: Path) -> tuple[bytes, int]:
-    return path.read_bytes(), path.stat().st_mtime_ns
 
 
 def bib_at(tmp_path: Path, content: bytes) -> Path:

@@ -25,6 +25,8 @@ from paperrefs.entry import format_entry
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
+from tests.conftest import snapshot
+
 HAND_WRITTEN = """\
 % My bibliography -- edited by hand.
 @string{ nips = "Advances in Neural Information Processing Systems" }
@@ -64,10 +66,6 @@ def paper(arxiv_id: str, title: str = "Direct Preference Optimization") -> Paper
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
-
-
-def snapshot(path: Path) -> tuple[bytes, int]:
-    return path.read_bytes(), path.stat().st_mtime_ns
 
 
 @pytest.fixture

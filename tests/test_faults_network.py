@@ -24,6 +24,7 @@ from paperrefs.ids import ArxivId, parse_arxiv_id
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tests.conftest import snapshot
 from tests.test_arxiv_client import (
     FIXTURES,
     Action,
@@ -99,10 +100,6 @@ def run_cli(args: list[str], api_url: str, tmp_path: Path, throttle: Path | None
     elapsed = time.monotonic() - started
     max_rss_kb = int(peak.read_text()) if peak.exists() else 0
     return Run(result.returncode, result.stdout, result.stderr, elapsed, max_rss_kb)
-
-
-def snapshot(path: Path) -> tuple[bytes, int]:
-    return path.read_bytes(), path.stat().st_mtime_ns
 
 
 @pytest.fixture
