@@ -13,7 +13,6 @@ of the sidebar toctree (orphans), as the real site does.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -23,13 +22,12 @@ from typing import ClassVar
 from paperrefs.bibfile import parse_bib
 from paperrefs.library import Library
 from paperrefs.library import Paper as Shown
+from paperrefs.sphinxext.render import AUTHORS_IN_CARD, AUTHORS_ON_PAGE
+from paperrefs.text import human_date, shorten
 
 from bench.corpus import Cite, Corpus, Note, Topic
 
 VARIANTS = ("paperrefs", "b1", "b0")
-SNIPPET = 160
-AUTHORS_IN_CARD = 6
-AUTHORS_ON_PAGE = 12
 LATEST_DAYS = 5
 
 CONF = '''"""Benchmark site ({variant}); generated, do not edit."""
@@ -370,15 +368,6 @@ def meta(paper: Shown) -> str:
 def links(paper: Shown) -> str:
     found = [("Abstract", paper.abs_url), ("PDF", paper.pdf_url), ("DOI", paper.doi_url)]
     return " ".join(f"[{label}]({url})" for label, url in found if url)
-
-
-def shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SNIPPET else text[:SNIPPET].rsplit(" ", 1)[0] + "…"
-
-
-def human_date(day: str) -> str:
-    return datetime.date.fromisoformat(day).strftime("%-d %B %Y")
 
 
 def sync(root: Path, files: dict[str, str], previous: dict[str, str] | None) -> list[str]:

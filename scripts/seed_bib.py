@@ -15,7 +15,9 @@ import csv
 import sys
 from pathlib import Path
 
-from paperrefs.bibfile import atomic_write, insert_entries, parse_bib, plan_papers, read_bib
+from paperrefs.bibfile import insert_entries, parse_bib, read_bib
+from paperrefs.fetching import plan_papers
+from paperrefs.fsutil import atomic_write
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 

@@ -26,8 +26,9 @@ from typing import Any
 import paperrefs
 import pytest
 from paperrefs.arxiv import DEFAULT_USER_AGENT, ArxivClient, FetchResult
+from paperrefs.environment import THROTTLE_FILE
 from paperrefs.ids import ArxivId, parse_arxiv_id
-from paperrefs.throttle import ENV_VAR, Throttle, default_throttle_path
+from paperrefs.throttle import Throttle, default_throttle_path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -796,9 +797,9 @@ def test_a_damaged_or_absurd_throttle_file_does_not_block(tmp_path: Path, conten
 def test_throttle_location_env_var_then_xdg_then_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "explicit"))
+    monkeypatch.setenv(THROTTLE_FILE, str(tmp_path / "explicit"))
     assert default_throttle_path() == tmp_path / "explicit"
-    monkeypatch.delenv(ENV_VAR)
+    monkeypatch.delenv(THROTTLE_FILE)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_throttle_path() == tmp_path / "xdg" / "paperrefs" / "arxiv-throttle"
     monkeypatch.delenv("XDG_CACHE_HOME")

@@ -15,13 +15,13 @@ import pytest
 from paperrefs.bibfile import (
     BibError,
     add_entries,
-    add_papers,
-    atomic_write,
     insert_entries,
     parse_bib,
     read_bib,
 )
 from paperrefs.entry import format_entry
+from paperrefs.fetching import add_papers
+from paperrefs.fsutil import atomic_write
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
@@ -416,7 +416,9 @@ FULL_DISK = textwrap.dedent(
     """
     import resource, signal, sys
     from pathlib import Path
-    from paperrefs.bibfile import BibError, add_papers, atomic_write
+    from paperrefs.bibfile import BibError
+    from paperrefs.fetching import add_papers
+    from paperrefs.fsutil import atomic_write
     from paperrefs.ids import parse_arxiv_id
     from paperrefs.metadata import PaperMetadata
 

@@ -8,7 +8,7 @@ import multiprocessing.synchronize
 import time
 from pathlib import Path
 
-from paperrefs.bibfile import add_papers
+from paperrefs.fetching import add_papers
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 

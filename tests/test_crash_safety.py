@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from paperrefs.bibfile import add_papers, read_bib
+from paperrefs.bibfile import read_bib
 from paperrefs.entry import format_entry
+from paperrefs.fetching import add_papers
 from paperrefs.ids import ArxivId, parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 from pytest_httpserver import HTTPServer
@@ -69,7 +70,7 @@ def kill(child: subprocess.Popen[str]) -> None:
 SWAPPER = """
     import sys
     from pathlib import Path
-    from paperrefs.bibfile import atomic_write
+    from paperrefs.fsutil import atomic_write
 
     path = Path(sys.argv[1])
     old, new = Path(sys.argv[2]).read_bytes(), Path(sys.argv[3]).read_bytes()
@@ -129,7 +130,7 @@ def test_a_reader_never_sees_a_half_written_file(tmp_path: Path) -> None:
 ADDER = """
     import sys
     from pathlib import Path
-    from paperrefs.bibfile import add_papers
+    from paperrefs.fetching import add_papers
     from paperrefs.ids import parse_arxiv_id
     from paperrefs.metadata import PaperMetadata
 

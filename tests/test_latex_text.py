@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from paperrefs.library import _LATEX, _SPACES, latex_to_text
+from paperrefs.text import _SPACES, latex_converter, latex_to_text
 
 # Letters, digits, whitespace, braces, punctuation and a few non-ASCII characters: the
 # shortcut decides by itself which of these strings it may take.
@@ -15,7 +15,7 @@ TEXT = st.text(
 
 
 def through_pylatexenc(value: str) -> str:
-    return _SPACES.sub(" ", _LATEX.latex_to_text(value)).strip()
+    return _SPACES.sub(" ", latex_converter().latex_to_text(value)).strip()
 
 
 @settings(max_examples=400, deadline=None)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paperrefs.entry import clean_text, format_name, protect_title
-from paperrefs.library import latex_to_text
+from paperrefs.text import latex_to_text
 
 
 @pytest.mark.parametrize(

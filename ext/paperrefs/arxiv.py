@@ -26,13 +26,14 @@ from paperrefs import __version__
 from paperrefs.atom import FeedError, ParsedFeed, parse_feed
 from paperrefs.ids import ArxivId
 from paperrefs.metadata import PaperMetadata
-from paperrefs.throttle import Throttle
+from paperrefs.throttle import MIN_INTERVAL, Throttle
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_USER_AGENT = f"paperrefs/{__version__} (+https://github.com/paperrefs/paperrefs)"
 BATCH_SIZE = 100  # longer GET URLs run into HTTP 414 long before arXiv's result limits
 # Long enough to sit out a typical 429 cooldown, short enough for a 15-minute CI build.
 DEFAULT_RETRY_BUDGET = 60.0
+DEFAULT_TIMEOUT = 30.0  # for one request; arXiv can take a while to assemble 100 entries
 RETRYABLE_STATUSES = frozenset({408, 429}) | frozenset(range(500, 600))
 
 logger = logging.getLogger("paperrefs.arxiv")
@@ -86,8 +87,8 @@ class ArxivClient:
         self,
         api_url: str = DEFAULT_API_URL,
         *,
-        min_interval: float = 3.0,
-        timeout: float = 30.0,
+        min_interval: float = MIN_INTERVAL,
+        timeout: float = DEFAULT_TIMEOUT,
         max_attempts: int = 4,
         max_bytes: int = 10 * 1024 * 1024,
         throttle_path: Path | None = None,

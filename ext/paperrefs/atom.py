@@ -16,14 +16,13 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.ids import ARXIV_URL, ArxivId, InvalidArxivId, parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ARXIV_NS = "http://arxiv.org/schemas/atom"
 
 _SPACES = re.compile(r"\s+")
-_ABS_URL = re.compile(r"https?://(?:www\.|export\.)?arxiv\.org/abs/(?P<id>\S+)", re.ASCII)
 
 
 class FeedError(ValueError):
@@ -70,7 +69,7 @@ def _is_error(entry: Element) -> bool:
     if "/api/errors" in entry_id:
         return True
     # A real paper may be titled "Error"; only an entry without a paper URL is arXiv's.
-    return _text(entry, _atom("title")) == "Error" and not _ABS_URL.match(entry_id)
+    return _text(entry, _atom("title")) == "Error" and not ARXIV_URL.match(entry_id)
 
 
 def _error_message(entry: Element) -> str:
@@ -100,7 +99,7 @@ def _paper(entry: Element) -> PaperMetadata | None:
 
 
 def _entry_id(entry: Element) -> ArxivId | None:
-    match = _ABS_URL.fullmatch(_text(entry, _atom("id")) or "")
+    match = ARXIV_URL.fullmatch(_text(entry, _atom("id")) or "")
     if match is None:
         return None
     try:

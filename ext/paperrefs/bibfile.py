@@ -9,13 +9,9 @@ write is atomic, and concurrent writers are serialized by a lock file.
 
 from __future__ import annotations
 
-import errno
-import glob
 import logging
 import os
 import re
-import secrets
-import shutil
 import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,9 +30,9 @@ from bibtexparser.model import (
 )
 from bibtexparser.splitter import Splitter
 
-from paperrefs.entry import format_entry, make_key
+from paperrefs.fsutil import remove_stale_temps, write_if_changed
 from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
-from paperrefs.metadata import PaperMetadata
+from paperrefs.location import Location
 
 BOM = "\ufeff"
 LOCK_TIMEOUT = 60.0
@@ -46,7 +42,6 @@ _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 _FIELD_NAME = re.compile(r"[A-Za-z][\w.:+/-]*")
 _NUMBER = re.compile(r"\d+")
 _MACRO_NAME = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*")
-_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp")
 
 
 class BibError(Exception):
@@ -62,9 +57,12 @@ class BibError(Exception):
         self.line = line
         self.message = message
 
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line)
+
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line > 0 else f"{self.path}"
-        return f"{where}: {self.message}"
+        return f"{self.location}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -90,9 +88,43 @@ class BibEntry:
         return value or None
 
     @property
-    def arxiv_base(self) -> str | None:
-        """The canonical unversioned arXiv ID in ``eprint``, however it is spelled there."""
-        return _eprint_base(self.eprint)
+    def arxiv_id(self) -> ArxivId | None:
+        """The arXiv paper this entry is, unversioned; None when it is not an arXiv entry.
+
+        The one answer the command line and the build share: an ``eprint`` that reads as an
+        arXiv ID, in an entry whose ``archiveprefix`` (or biblatex's ``eprinttype``) is
+        arXiv or absent. An eprint of another archive is not an arXiv paper, whatever its
+        shape.
+        """
+        prefix = self.fields.get("archiveprefix", self.fields.get("eprinttype", "arXiv"))
+        if prefix.strip().lower() != "arxiv":
+            return None
+        return _unversioned(self.eprint)
+
+
+class KeyIndex:
+    """Entries by key or alias (ignoring case, as pybtex and biber do) and by arXiv paper."""
+
+    def __init__(self, entries: Sequence[BibEntry]) -> None:
+        self._by_key: dict[str, BibEntry] = {}
+        self._by_arxiv: dict[str, BibEntry] = {}
+        for entry in entries:
+            for alias in entry.aliases:
+                self._by_key.setdefault(alias.lower(), entry)
+            if entry.arxiv_id is not None:
+                self._by_arxiv.setdefault(entry.arxiv_id.base, entry)
+        # Real keys win over aliases that happen to shadow them.
+        self._by_key.update({entry.key.lower(): entry for entry in entries})
+
+    def by_key(self, key: str) -> BibEntry | None:
+        return self._by_key.get(key.lower())
+
+    def by_arxiv(self, arxiv_id: ArxivId) -> BibEntry | None:
+        return self._by_arxiv.get(arxiv_id.base)
+
+    def taken(self) -> set[str]:
+        """Every key and alias in use, lower-cased."""
+        return set(self._by_key)
 
 
 @dataclass
@@ -104,46 +136,36 @@ class BibDocument:
     entries: list[BibEntry]
     has_bom: bool = False
     newline: str = "\n"
-    _by_key: dict[str, BibEntry] = field(init=False, repr=False, compare=False)
-    _by_eprint: dict[str, BibEntry] = field(init=False, repr=False, compare=False)
+    index: KeyIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._by_key = {}
-        self._by_eprint = {}
-        for entry in self.entries:
-            for alias in entry.aliases:
-                self._by_key.setdefault(alias.lower(), entry)
-            base = entry.arxiv_base
-            if base is not None:
-                self._by_eprint.setdefault(base, entry)
-        # Real keys win over aliases that happen to shadow them.
-        self._by_key.update({entry.key.lower(): entry for entry in self.entries})
+        self.index = KeyIndex(self.entries)
 
     def get(self, key: str) -> BibEntry | None:
         """The entry with this key or alias, ignoring case as pybtex and biber do."""
-        return self._by_key.get(key.lower())
+        return self.index.by_key(key)
 
-    def by_eprint(self, base_id: str) -> BibEntry | None:
-        """The entry whose ``eprint`` is this arXiv paper, whatever the version or spelling."""
-        base = _eprint_base(base_id)
-        return self._by_eprint.get(base) if base is not None else None
+    def by_eprint(self, text: str) -> BibEntry | None:
+        """The entry that is this arXiv paper, whatever the version or spelling asked for."""
+        arxiv_id = _unversioned(text)
+        return self.index.by_arxiv(arxiv_id) if arxiv_id is not None else None
 
     def keys(self) -> list[str]:
         return [entry.key for entry in self.entries]
 
     def taken_keys(self) -> set[str]:
         """Every key and alias in use, lower-cased."""
-        return set(self._by_key)
+        return self.index.taken()
 
     def to_bytes(self) -> bytes:
         return ((BOM if self.has_bom else "") + self.text).encode("utf-8")
 
 
-def _eprint_base(value: str | None) -> str | None:
+def _unversioned(value: str | None) -> ArxivId | None:
     if not value:
         return None
     try:
-        return parse_arxiv_id(value.strip()).base
+        return parse_arxiv_id(value.strip()).unversioned
     except InvalidArxivId:
         return None
 
@@ -444,46 +466,7 @@ def add_entries(path: Path, new: Sequence[tuple[str, str]], timeout: float = LOC
         return
     with bib_lock(path, timeout):
         doc = read_bib(path)
-        _write_if_changed(doc, insert_entries(doc, new))
-
-
-def add_papers(
-    path: Path, papers: Sequence[PaperMetadata], timeout: float = LOCK_TIMEOUT
-) -> dict[ArxivId, str]:
-    """Add arXiv papers to the bibliography; return each requested ID's key.
-
-    The file is re-read under the lock, so entries another process wrote meanwhile are
-    seen. A paper whose eprint is already present keeps its existing key and is not
-    written again; new keys are disambiguated against every key and alias in the file.
-    """
-    with bib_lock(path, timeout):
-        doc = read_bib(path)
-        keys, new = plan_papers(doc, papers)
-        if new:
-            _write_if_changed(doc, insert_entries(doc, new))
-    return keys
-
-
-def plan_papers(
-    doc: BibDocument, papers: Sequence[PaperMetadata]
-) -> tuple[dict[ArxivId, str], list[tuple[str, str]]]:
-    """Keys for ``papers`` and the entries still to insert, in the order given."""
-    keys: dict[ArxivId, str] = {}
-    made: dict[str, str] = {}  # base ID -> key, for the same paper requested twice
-    taken = doc.taken_keys()
-    new: list[tuple[str, str]] = []
-    for meta in papers:
-        base = meta.arxiv_id.base
-        existing = doc.by_eprint(base)
-        if existing is not None:
-            keys[meta.arxiv_id] = existing.key
-            continue
-        if base not in made:
-            made[base] = make_key(meta, taken)
-            taken.add(made[base].lower())
-            new.append((made[base], format_entry(made[base], meta)))
-        keys[meta.arxiv_id] = made[base]
-    return keys, new
+        write_text(doc, insert_entries(doc, new))
 
 
 @contextmanager
@@ -528,77 +511,11 @@ def _read_only(path: Path) -> bool:
     return not os.access(path, os.W_OK) or not stat.S_IMODE(path.stat().st_mode) & 0o222
 
 
-def remove_stale_temps(path: Path) -> None:
-    """Delete temporary files that writers killed mid-write left next to ``path``."""
-    if os.name != "posix":
-        return  # only POSIX can ask whether a process id is alive without side effects
-    real = Path(os.path.realpath(path))
-    for candidate in real.parent.glob(f".{glob.escape(real.name)}.*.tmp"):
-        match = _TEMP_NAME.fullmatch(candidate.name)
-        if match and match["name"] == real.name and not _alive(int(match["pid"])):
-            candidate.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # someone else's process, or not a process id: leave the file alone
-    return True
-
-
-def _write_if_changed(doc: BibDocument, text: str) -> None:
+def write_text(doc: BibDocument, text: str) -> None:
+    """Replace the file ``doc`` was read from with ``text``, durably; call under the lock."""
     data = ((BOM if doc.has_bom else "") + text).encode("utf-8")
-    if doc.path.exists() and data == doc.to_bytes():
-        return  # an unchanged mtime spares Sphinx a re-read of every page
     remove_stale_temps(doc.path)  # safe here: the lock keeps live writers out
     try:
-        atomic_write(doc.path, data)
+        write_if_changed(doc.path, data, durable=True)
     except OSError as error:
         raise BibError(doc.path, 0, f"could not write: {error.strerror or error}") from error
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old file or the new, never a mix.
-
-    The temporary file lives in the same folder (``os.replace`` is only atomic within one
-    file system) and is removed on any error, leaving the original untouched. The folder
-    must exist: creating it silently would hide a mistyped path.
-    """
-    path = Path(os.path.realpath(path))  # through a symlink, not over it
-    folder = path.parent
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            errno.ENOENT, "folder does not exist (it is not created)", str(folder)
-        )
-    temp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    try:
-        _write_synced(temp, data)
-        if path.exists():
-            shutil.copymode(path, temp)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_folder(folder)
-
-
-def _write_synced(temp: Path, data: bytes) -> None:
-    # 0o666 lets the umask decide, as for any new file; mkstemp would force 0o600.
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with open(descriptor, "wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a folder; its rename is durable enough
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

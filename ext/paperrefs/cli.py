@@ -18,15 +18,16 @@ from typing import Never
 from tqdm import tqdm
 
 import paperrefs
-from paperrefs.arxiv import DEFAULT_RETRY_BUDGET, ArxivClient
+from paperrefs.arxiv import BATCH_SIZE, DEFAULT_RETRY_BUDGET, DEFAULT_TIMEOUT, ArxivClient
 from paperrefs.bibfile import BibError
 from paperrefs.checks import check_project
-from paperrefs.fetching import API_URL_ENV, AddReport, add_ids, api_url
+from paperrefs.environment import ARXIV_API
+from paperrefs.fetching import AddReport, add_ids, api_url
 from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
 from paperrefs.scan import scan_docs
+from paperrefs.throttle import MIN_INTERVAL
 
 DEFAULT_BIB = "bib/papers.bib"
-DEFAULT_TIMEOUT = 30.0
 EXIT_OK = 0
 EXIT_UNRESOLVED = 1
 EXIT_USAGE = 2
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--api-url",
         metavar="URL",
-        help=f"arXiv API endpoint (default: ${API_URL_ENV}, else arXiv's export API)",
+        help=f"arXiv API endpoint (default: ${ARXIV_API}, else arXiv's export API)",
     )
     fetch = argparse.ArgumentParser(add_help=False)
     fetch.add_argument(
@@ -145,7 +146,10 @@ def fetch_into_bib(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
 
     def start(count: int) -> None:
         nonlocal bar
-        say(f"fetching {count} paper(s) from arXiv (at most 100 per request, 3 s apart)")
+        say(
+            f"fetching {count} paper(s) from arXiv (at most {BATCH_SIZE} per request, "
+            f"{MIN_INTERVAL:g} s apart)"
+        )
         bar = tqdm(total=count, unit="id", file=sys.stderr, disable=None, leave=False)
 
     def advance(done: int) -> None:

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from anyascii import anyascii
 
+from paperrefs.ids import normalize_doi
 from paperrefs.metadata import PaperMetadata
 
 # Words that make poor key material: "Towards ..." and "On the ..." titles would all collide.
@@ -44,7 +45,6 @@ _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 # What a DOI may contain and still sit safely inside a braced, verbatim BibTeX field.
 _SAFE_DOI = re.compile(r"10\.\d{4,9}/[^\s{}\\%\"#]+")
-_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 
 
 # Keys
@@ -134,10 +134,7 @@ def render_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> st
 
 
 def _doi(meta: PaperMetadata) -> str:
-    doi = (meta.doi or "").strip()
-    for prefix in _DOI_PREFIXES:
-        if doi.lower().startswith(prefix):
-            doi = doi[len(prefix) :]
+    doi = normalize_doi(meta.doi or "")
     # A DOI that could break the field is dropped in favour of arXiv's own, which always works.
     return doi if _SAFE_DOI.fullmatch(doi) else meta.arxiv_id.doi
 

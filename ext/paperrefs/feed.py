@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from paperrefs.records import Action
+
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
 
@@ -13,7 +15,7 @@ MAX_ENTRIES = 100
 @dataclass(frozen=True)
 class FeedEntry:
     date: str  # ISO day
-    action: str  # "added" or "updated"
+    action: Action
     title: str
     url: str  # absolute, to the note's section
     summary: str
@@ -41,7 +43,7 @@ def atom_feed(
         _text(element, "id", f"tag:{host},{entry.date}:{entry.uid}")
         ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=entry.url)
         _text(element, "updated", f"{entry.date}T00:00:00Z")
-        if entry.action == "added":
+        if entry.action is Action.ADDED:
             _text(element, "published", f"{entry.date}T00:00:00Z")
         _text(element, "summary", entry.summary or entry.title)
     ET.indent(feed)

@@ -1,25 +1,37 @@
-"""Bring papers into the bibliography: look up what is there, fetch the rest, write once.
+"""Bring arXiv papers into the bibliography: look up what is there, fetch the rest, write once.
 
-Shared by ``paperrefs add``/``sync`` and by an opted-in Sphinx build.
+Shared by ``paperrefs add``/``sync`` and by an opted-in Sphinx build. This is the one
+module that knows both sides: arXiv's metadata (:mod:`paperrefs.arxiv`), how it becomes
+an entry (:mod:`paperrefs.entry`), and the file (:mod:`paperrefs.bibfile`), which itself
+only knows BibTeX text.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperrefs.arxiv import DEFAULT_API_URL, ArxivClient
-from paperrefs.bibfile import add_papers, check_writable, read_bib
+from paperrefs.bibfile import (
+    LOCK_TIMEOUT,
+    BibDocument,
+    bib_lock,
+    check_writable,
+    insert_entries,
+    read_bib,
+    write_text,
+)
+from paperrefs.entry import format_entry, make_key
+from paperrefs.environment import Environment
 from paperrefs.ids import ArxivId
+from paperrefs.metadata import PaperMetadata
 
-API_URL_ENV = "PAPERREFS_ARXIV_API"
 
-
-def api_url(explicit: str | None = None) -> str:
-    """The command-line option, else the environment variable, else arXiv itself."""
-    return explicit or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
+def api_url(explicit: str | None = None, environment: Environment | None = None) -> str:
+    """The command-line option or setting, else the environment variable, else arXiv itself."""
+    env = environment or Environment.read()
+    return explicit or env.arxiv_api or DEFAULT_API_URL
 
 
 @dataclass
@@ -52,7 +64,7 @@ def add_ids(
     document = read_bib(bib)
     wanted: list[ArxivId] = []
     for arxiv_id in dict.fromkeys(ids):
-        entry = document.by_eprint(arxiv_id.base)
+        entry = document.index.by_arxiv(arxiv_id)
         if entry is not None:
             report.keys[arxiv_id] = entry.key
         else:
@@ -73,3 +85,42 @@ def add_ids(
     report.missing = [arxiv_id for arxiv_id in result.missing if arxiv_id in wanted]
     report.failed = dict(result.failed)
     return report
+
+
+def add_papers(
+    path: Path, papers: Sequence[PaperMetadata], timeout: float = LOCK_TIMEOUT
+) -> dict[ArxivId, str]:
+    """Add arXiv papers to the bibliography; return each requested ID's key.
+
+    The file is re-read under the lock, so entries another process wrote meanwhile are
+    seen. A paper already present keeps its existing key and is not written again; new
+    keys are disambiguated against every key and alias in the file.
+    """
+    with bib_lock(path, timeout):
+        doc = read_bib(path)
+        keys, new = plan_papers(doc, papers)
+        if new:
+            write_text(doc, insert_entries(doc, new))
+    return keys
+
+
+def plan_papers(
+    doc: BibDocument, papers: Sequence[PaperMetadata]
+) -> tuple[dict[ArxivId, str], list[tuple[str, str]]]:
+    """Keys for ``papers`` and the entries still to insert, in the order given."""
+    keys: dict[ArxivId, str] = {}
+    made: dict[str, str] = {}  # base ID -> key, for the same paper requested twice
+    taken = doc.taken_keys()
+    new: list[tuple[str, str]] = []
+    for meta in papers:
+        base = meta.arxiv_id.base
+        existing = doc.index.by_arxiv(meta.arxiv_id)
+        if existing is not None:
+            keys[meta.arxiv_id] = existing.key
+            continue
+        if base not in made:
+            made[base] = make_key(meta, taken)
+            taken.add(made[base].lower())
+            new.append((made[base], format_entry(made[base], meta)))
+        keys[meta.arxiv_id] = made[base]
+    return keys, new

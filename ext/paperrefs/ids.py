@@ -1,4 +1,4 @@
-"""arXiv identifiers: parse every accepted spelling, normalize to one canonical form.
+"""Paper identifiers: arXiv IDs in every accepted spelling, and DOIs.
 
 Canonical forms follow arXiv's own rules: new style ``YYMM.NNNNN`` (4-digit numbers
 before 2015), old style ``archive/YYMMNNN`` with the subject class dropped, an optional
@@ -60,10 +60,12 @@ _OLD = re.compile(
     r"(?P<yymm>\d{4})(?P<number>\d{3})(?:[vV](?P<version>\d+))?",
     re.ASCII,
 )
-_URL = re.compile(
-    r"https?://(?:www\.|export\.)?arxiv\.org/(?P<kind>abs|pdf|html)/(?P<rest>.+)",
-    re.ASCII | re.IGNORECASE,
-)
+# The one rule for "this is a link to an arXiv paper": the parser strips it, the notes
+# scanner finds it in text, the feed parser reads entry IDs with it, builds count it.
+_ARXIV_PAGE = r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+_ID_SHAPE = r"(?:[a-zA-Z-]+(?:\.[A-Za-z]{2})?/\d{7}|\d{4}\.\d{4,5})(?:[vV]\d+)?"
+ARXIV_URL = re.compile(_ARXIV_PAGE + rf"(?P<id>{_ID_SHAPE})(?:\.pdf)?", re.ASCII | re.IGNORECASE)
+_ANY_ARXIV_URL = re.compile(_ARXIV_PAGE + r"(?P<rest>.+)", re.ASCII | re.IGNORECASE)
 _PREFIX = re.compile(r"arxiv:", re.IGNORECASE)
 
 
@@ -146,7 +148,7 @@ def is_arxiv_id(text: str) -> bool:
 
 
 def _strip_url(text: str) -> str:
-    match = _URL.fullmatch(text)
+    match = _ANY_ARXIV_URL.fullmatch(text)
     if not match:
         return text
     rest = re.split(r"[?#]", match["rest"], maxsplit=1)[0].rstrip("/")
@@ -197,3 +199,18 @@ def _version(text: str, match: re.Match[str]) -> int | None:
     if version < 1 or match["version"].startswith("0"):
         raise InvalidArxivId(text, "versions are numbered from v1")
     return version
+
+
+# DOIs
+
+_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
+
+
+def normalize_doi(text: str) -> str:
+    """A DOI without the resolver URL or ``doi:`` it is often written with."""
+    doi = text.strip()
+    lowered = doi.lower()
+    for prefix in (*_DOI_PREFIXES, "doi:"):
+        if lowered.startswith(prefix):
+            return doi[len(prefix) :].strip()
+    return doi

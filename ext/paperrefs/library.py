@@ -1,7 +1,6 @@
 """The bibliography as readers see it: plain-text display records for every entry.
 
-Sphinx-free. Field values in the bib are LaTeX; pages, tooltips and feeds need text,
-so every value is converted once here and only ever leaves as text (never markup).
+Sphinx-free. Every value is converted from LaTeX once, here (see :mod:`paperrefs.text`).
 """
 
 from __future__ import annotations
@@ -12,85 +11,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from paperrefs.bibfile import BibEntry, KeyIndex, read_bib
+from paperrefs.ids import ArxivId, normalize_doi
+from paperrefs.text import is_web_url, latex_to_text, page_slug, split_name
 
-from paperrefs.bibfile import BibEntry, read_bib
-from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
-
-
-def _converter() -> LatexNodes2Text:
-    """pylatexenc, taught the literal-character macros the entry writer uses.
-
-    Out of the box it drops ``\\textbraceleft{}`` and turns ``\\textasciicircum{}`` into a
-    modifier letter, so a title with braces or a caret would not read back as written.
-    """
-    context = get_default_latex_context_db()
-    literals = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^"}
-    context.add_context_category(
-        "paperrefs-literals",
-        prepend=True,
-        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in literals.items()],
-    )
-    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
-
-
-_LATEX = _converter()
-_SPACES = re.compile(r"\s+")
 _AUTHOR_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
-_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-
-
-# Anything pylatexenc would turn into something else than itself: macros, math, specials,
-# ligatures (``--``, ``''``, ``?` ``). Braces alone only group, so they are simply dropped.
-_NEEDS_LATEX = re.compile(r"[\\$%&#^_~`]|--|''")
-
-
-def latex_to_text(value: str) -> str:
-    """Turn a BibTeX field value into one line of plain text."""
-    # pylatexenc costs about a millisecond a value, on every build: at 10,000 entries that
-    # was half a minute before even a no-op build could start. Most values are plain text.
-    if not _NEEDS_LATEX.search(value) and _balanced(value):
-        return _SPACES.sub(" ", value.replace("{", "").replace("}", "")).strip()
-    try:
-        text = _LATEX.latex_to_text(value)
-    except Exception:  # pylatexenc raises assorted errors on odd input; keep the raw value
-        text = value
-    return _SPACES.sub(" ", text).strip()
-
-
-def _balanced(value: str) -> bool:
-    depth = 0
-    for char in value:
-        if char in "{}":
-            depth += 1 if char == "{" else -1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def is_web_url(url: str) -> bool:
-    """Only http(s) URLs ever become links; ``javascript:``, ``data:``, ``file:`` never do."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
-
-
-def page_slug(key: str) -> str:
-    """File-system and URL safe name of a paper's page (keys may hold ``:`` or ``/``)."""
-    return _SLUG_UNSAFE.sub("-", key)
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """(given names, surname) of a "First Last" or "Last, First" BibTeX name."""
-    if "," in name:
-        last, _, first = name.partition(",")
-        return first.strip(), last.strip()
-    parts = name.rsplit(" ", 1)
-    return ("", parts[0]) if len(parts) == 1 else (parts[0], parts[1])
 
 
 @dataclass(frozen=True)
@@ -162,17 +89,12 @@ class Library:
     """All papers of one bib file, by key (case-insensitive, aliases too) and arXiv ID."""
 
     def __init__(self, entries: Iterable[BibEntry]) -> None:
+        entries = list(entries)
         self.papers: dict[str, Paper] = {}
-        self._lookup: dict[str, str] = {}
-        self._by_arxiv: dict[str, str] = {}
         for entry in entries:
             paper = paper_from_entry(entry)
             self.papers[paper.key] = paper
-            self._lookup[paper.key.lower()] = paper.key
-            for alias in entry.aliases:
-                self._lookup.setdefault(alias.lower(), paper.key)
-            if paper.arxiv_id:
-                self._by_arxiv.setdefault(paper.arxiv_id.base, paper.key)
+        self._index = KeyIndex(entries)
 
     @classmethod
     def load(cls, path: Path) -> Library:
@@ -185,12 +107,12 @@ class Library:
         return len(self.papers)
 
     def by_key(self, key: str) -> Paper | None:
-        found = self._lookup.get(key.lower())
-        return self.papers[found] if found else None
+        entry = self._index.by_key(key)
+        return self.papers[entry.key] if entry else None
 
     def by_arxiv(self, arxiv_id: ArxivId) -> Paper | None:
-        found = self._by_arxiv.get(arxiv_id.base)
-        return self.papers[found] if found else None
+        entry = self._index.by_arxiv(arxiv_id)
+        return self.papers[entry.key] if entry else None
 
     def digests(self) -> dict[str, str]:
         return {key: paper.digest for key, paper in self.papers.items()}
@@ -210,9 +132,9 @@ def paper_from_entry(entry: BibEntry) -> Paper:
         authors=tuple(author for author in authors if author),
         year=latex_to_text(fields.get("year", "")),
         venue=_venue(fields),
-        arxiv_id=_arxiv_id(entry),
+        arxiv_id=entry.arxiv_id,
         url=url if is_web_url(url) else None,
-        doi=doi.removeprefix("https://doi.org/") or None,
+        doi=normalize_doi(doi) or None,
         bibtex=entry.text,
         line=entry.line,
         aliases=tuple(entry.aliases),
@@ -224,14 +146,3 @@ def _venue(fields: Mapping[str, str]) -> str:
         if value := fields.get(name):
             return latex_to_text(value)
     return ""
-
-
-def _arxiv_id(entry: BibEntry) -> ArxivId | None:
-    eprint = entry.eprint
-    prefix = entry.fields.get("archiveprefix", entry.fields.get("eprinttype", "arXiv"))
-    if not eprint or prefix.lower() != "arxiv":
-        return None
-    try:
-        return parse_arxiv_id(eprint.strip()).unversioned
-    except InvalidArxivId:
-        return None

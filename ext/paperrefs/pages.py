@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from paperrefs.fsutil import write_if_changed
 from paperrefs.library import Library, Paper
 
 STUB = """---
@@ -41,18 +42,7 @@ def single_entry(paper: Paper) -> str:
 def write_stubs(folder: Path, files: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
-        write_if_changed(folder / name, content)
+        write_if_changed(folder / name, content.encode("utf-8"))
     for path in folder.iterdir():
         if path.is_file() and path.name not in files:
             path.unlink()
-
-
-def write_if_changed(path: Path, content: str) -> bool:
-    data = content.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.write_bytes(data)
-    return True

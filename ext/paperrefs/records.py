@@ -1,8 +1,31 @@
-"""What one document contributes: its notes and citations, as small picklable records."""
+"""What one document contributes (notes and citations, as small picklable records), and
+the cross-document views derived from every document's records.
+
+Sphinx-free: the build collects the records, this module knows what they mean together.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class CitationKind(StrEnum):
+    """The four ways a note cites a paper."""
+
+    NOTE = "note"  # the paper directive: the note is about this paper
+    ARXIV = "arxiv"  # the arxiv role
+    LINK = "link"  # a plain link to an arXiv page
+    CITE = "cite"  # sphinxcontrib-bibtex's cite roles, by key
+
+
+class Action(StrEnum):
+    """What happened to a note on a changelog date."""
+
+    ADDED = "added"
+    UPDATED = "updated"
 
 
 @dataclass(frozen=True)
@@ -30,16 +53,59 @@ class Note:
 
 @dataclass(frozen=True)
 class Citation:
-    """Any way of citing a resolved paper: note, arxiv role, arXiv link, cite role."""
+    """Any way of citing a resolved paper."""
 
     place: Place
     key: str
-    kind: str  # "note", "arxiv", "link" or "cite"
+    kind: CitationKind
     version: int | None = None
 
 
 @dataclass(frozen=True)
 class ChangelogItem:
     date: str
-    action: str  # "added" or "updated"
+    action: Action
     note: Note
+
+
+@dataclass(frozen=True)
+class Views:
+    """Cross-document views, derived from every document's records."""
+
+    backlinks: dict[str, list[Citation]]  # key -> every citation of it, in reading order
+    notes_by_key: dict[str, list[Note]]
+    changelog: list[ChangelogItem]  # newest first
+    doc_order: dict[str, int]
+
+
+def derive_views(
+    notes: Iterable[Iterable[Note]],
+    citations: Iterable[Iterable[Citation]],
+    doc_order: Mapping[str, int],
+) -> Views:
+    """Backlinks, notes by paper and the changelog, ordered by the site's reading order."""
+
+    def position(place: Place) -> tuple[int, str, int]:
+        return (doc_order.get(place.docname, len(doc_order)), place.docname, place.line)
+
+    backlinks: dict[str, list[Citation]] = defaultdict(list)
+    for document_citations in citations:
+        for citation in document_citations:
+            backlinks[citation.key].append(citation)
+    notes_by_key: dict[str, list[Note]] = defaultdict(list)
+    changelog: list[ChangelogItem] = []
+    for document_notes in notes:
+        for note in document_notes:
+            if note.key:
+                notes_by_key[note.key].append(note)
+            if note.added:
+                changelog.append(ChangelogItem(note.added, Action.ADDED, note))
+            changelog.extend(ChangelogItem(day, Action.UPDATED, note) for day in note.updated)
+    for cited in backlinks.values():
+        cited.sort(key=lambda citation: position(citation.place))
+    for keyed in notes_by_key.values():
+        keyed.sort(key=lambda note: position(note.place))
+    # Newest first; within a day, in reading order of the site.
+    changelog.sort(key=lambda item: position(item.note.place))
+    changelog.sort(key=lambda item: item.date, reverse=True)
+    return Views(dict(backlinks), dict(notes_by_key), changelog, dict(doc_order))

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.ids import ARXIV_URL, ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.location import Location
 
 SOURCE_SUFFIXES = (".md", ".rst", ".txt")
 SKIP_DIRS = {"_build", "_static", "_templates", ".venv", "node_modules"}
@@ -25,19 +26,6 @@ _CITE = re.compile(r"(?<!`)(?:\{cite(?::\w+)?\}|:cite(?::\w+)?:)`(?P<arg>[^`\n]*
 # inline code spans of two or more backticks.
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
 _CODE_SPAN = re.compile(r"(?P<ticks>`{2,})(?!`)[^\n]+?(?<!`)(?P=ticks)(?!`)")
-_LINK = re.compile(
-    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
-    r"(?:[a-zA-Z-]+(?:\.[A-Za-z]{2})?/\d{7}|\d{4}\.\d{4,5})(?:[vV]\d+)?(?:\.pdf)?"
-)
-
-
-@dataclass(frozen=True)
-class Location:
-    path: Path
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
 
 
 @dataclass
@@ -102,7 +90,7 @@ def scan_text(text: str, path: Path, citations: Citations) -> None:
             citations.add_id(match["arg"], where(match.start("arg")), key_allowed=True)
     for match in _ROLE.finditer(text):
         citations.add_id(match["arg"].strip(), where(match.start("arg")))
-    for match in _LINK.finditer(text):
+    for match in ARXIV_URL.finditer(text):
         citations.add_id(match[0], where(match.start()))
     for match in _CITE.finditer(text):
         for key in match["arg"].split(","):

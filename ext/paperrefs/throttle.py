@@ -9,30 +9,30 @@ other processes from queueing behind it.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 from filelock import FileLock
 
-ENV_VAR = "PAPERREFS_THROTTLE_FILE"
+from paperrefs.environment import Environment
+
+# arXiv's terms ask for no more than one request every three seconds.
+MIN_INTERVAL = 3.0
 # A stored time further ahead than this is not a real reservation (the clock jumped back,
 # or the file is damaged); trusting it could block every build for hours.
 MAX_RESERVATION_AHEAD = 3600.0
 
 
-def default_throttle_path() -> Path:
+def default_throttle_path(environment: Environment | None = None) -> Path:
     """``$PAPERREFS_THROTTLE_FILE``, else ``$XDG_CACHE_HOME`` (or ``~/.cache``)/paperrefs."""
-    if override := os.environ.get(ENV_VAR):
-        return Path(override)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "paperrefs" / "arxiv-throttle"
+    env = environment or Environment.read()
+    return env.throttle_file or env.cache_home / "paperrefs" / "arxiv-throttle"
 
 
 class Throttle:
     """Lets at most one request start every ``min_interval`` seconds, across processes."""
 
-    def __init__(self, min_interval: float = 3.0, path: Path | None = None) -> None:
+    def __init__(self, min_interval: float = MIN_INTERVAL, path: Path | None = None) -> None:
         self.min_interval = min_interval
         self.path = path if path is not None else default_throttle_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)

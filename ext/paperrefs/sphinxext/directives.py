@@ -12,26 +12,32 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
-from paperrefs import render
-from paperrefs.domain import PaperrefsDomain
 from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
 from paperrefs.library import Paper
-from paperrefs.messages import SYNC_HINT, warn
-from paperrefs.nodes import (
+from paperrefs.sphinxext import render
+from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
+from paperrefs.sphinxext.incremental import (
+    CHANGELOG,
+    INDEX,
+    STATS,
+    arxiv_token,
+    key_token,
+    paper_view,
+)
+from paperrefs.sphinxext.nodes import (
     backlinks_placeholder,
     changelog_placeholder,
     index_placeholder,
     note_marker,
     stats_placeholder,
 )
+from paperrefs.sphinxext.warnings import SYNC_HINT, Warn, warn
 
 
 class PaperrefsDirective(SphinxDirective):
     @property
     def domain(self) -> PaperrefsDomain:
-        domain = self.env.domains["paperrefs"]
-        assert isinstance(domain, PaperrefsDomain)
-        return domain
+        return domain_of(self.env)
 
 
 class PaperDirective(PaperrefsDirective):
@@ -50,7 +56,7 @@ class PaperDirective(PaperrefsDirective):
         added, updated = self.added_date(), self.updated_dates()
         if added and updated and updated[0] < added:
             warn(
-                "date",
+                Warn.DATE,
                 f":updated: {updated[0]} is before :added: {added}; swapped by mistake?",
                 location=self.get_location(),
             )
@@ -74,21 +80,21 @@ class PaperDirective(PaperrefsDirective):
         try:
             arxiv_id = parse_arxiv_id(given)
         except InvalidArxivId as error:
-            self.domain.note_dependency(self.env.docname, f"key:{given.lower()}")
+            self.domain.note_dependency(self.env.docname, key_token(given))
             paper = library.by_key(given)
             if paper is None:
                 warn(
-                    "unresolved",
+                    Warn.UNRESOLVED,
                     f"{given!r} is neither a key of the bibliography nor an arXiv ID "
                     f"({error.reason}); {SYNC_HINT}",
                     location=self.get_location(),
                 )
             return None, paper
-        self.domain.note_dependency(self.env.docname, f"arxiv:{arxiv_id.base}")
+        self.domain.note_dependency(self.env.docname, arxiv_token(arxiv_id))
         paper = library.by_arxiv(arxiv_id)
         if paper is None:
             warn(
-                "unresolved",
+                Warn.UNRESOLVED,
                 f"arXiv:{arxiv_id} is not in the bibliography; {SYNC_HINT}",
                 location=self.get_location(),
             )
@@ -98,7 +104,7 @@ class PaperDirective(PaperrefsDirective):
         value = self.options.get("added")
         if value is None:
             warn(
-                "date",
+                Warn.DATE,
                 "the paper directive needs an :added: date (YYYY-MM-DD), the day the note "
                 "was written",
                 location=self.get_location(),
@@ -116,7 +122,7 @@ class PaperDirective(PaperrefsDirective):
         if _is_iso_date(value):
             return value
         warn(
-            "date",
+            Warn.DATE,
             f":{option}: {value!r} is not a date of the form YYYY-MM-DD",
             location=self.get_location(),
         )
@@ -137,11 +143,11 @@ class PaperPageDirective(PaperrefsDirective):
 
     def run(self) -> list[nodes.Node]:
         key = self.arguments[0]
-        self.domain.note_dependency(self.env.docname, f"key:{key.lower()}")
+        self.domain.note_dependency(self.env.docname, key_token(key))
         paper = self.domain.library.by_key(key)
         if paper is None:  # the stub outlived its entry; the next build deletes it
             return [nodes.paragraph("", f"{key} is no longer in the bibliography.")]
-        self.domain.note_shows(self.env.docname, f"paper:{paper.key}")
+        self.domain.note_shows(self.env.docname, paper_view(paper.key))
         page = nodes.section(ids=[nodes.make_id(f"paper-{paper.key}")])
         page += nodes.title("", paper.display_title)
         page += render.authors_node(paper, render.AUTHORS_ON_PAGE)
@@ -174,7 +180,7 @@ class ChangelogDirective(PaperrefsDirective):
     option_spec: ClassVar[OptionSpec] = {"limit": directives.nonnegative_int}
 
     def run(self) -> list[nodes.Node]:
-        self.domain.note_shows(self.env.docname, "changelog")
+        self.domain.note_shows(self.env.docname, CHANGELOG)
         return [changelog_placeholder(limit=self.options.get("limit", 0))]
 
 
@@ -182,7 +188,7 @@ class PaperIndexDirective(PaperrefsDirective):
     """The references index: every paper, grouped by the topic of its note."""
 
     def run(self) -> list[nodes.Node]:
-        self.domain.note_shows(self.env.docname, "index")
+        self.domain.note_shows(self.env.docname, INDEX)
         return [index_placeholder()]
 
 
@@ -190,5 +196,5 @@ class PaperStatsDirective(PaperrefsDirective):
     """One computed line: how many papers and notes the site holds."""
 
     def run(self) -> list[nodes.Node]:
-        self.domain.note_shows(self.env.docname, "stats")
+        self.domain.note_shows(self.env.docname, STATS)
         return [stats_placeholder()]

@@ -11,6 +11,11 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 
+# Attributes paperrefs sets on Sphinx's own nodes, read back when a document is collected.
+CITATION_KIND = "paperrefs_kind"  # on a pending_xref that counts as a citation: a CitationKind
+COVERED_VERSION = "paperrefs_version"  # the arXiv version that citation names, or None
+GENERATED = "paperrefs_generated"  # on a reference paperrefs made, not an author's link
+
 
 class note_marker(nodes.Invisible, nodes.Element):
     """Where a ``paper`` directive stands: attributes key, given, added, updated."""

@@ -3,29 +3,41 @@ a paper page's "cited in" list, the changelog, the references index and the site
 
 from __future__ import annotations
 
-import datetime
-import os
-import re
 from collections.abc import Iterable
 
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.config import Config
 from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
-from paperrefs import render
-from paperrefs.domain import PaperrefsDomain, Views
 from paperrefs.library import Paper
-from paperrefs.nodes import (
+from paperrefs.records import Action, Citation, CitationKind, Place, Views
+from paperrefs.sphinxext import render
+from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
+from paperrefs.sphinxext.nodes import (
     backlinks_placeholder,
     changelog_placeholder,
     index_placeholder,
+    note_marker,
     stats_placeholder,
 )
-from paperrefs.records import Citation, Place
+from paperrefs.sphinxext.settings import settings_of
+from paperrefs.text import anchor_slug, human_date
 
-KIND_LABELS = {"note": "note", "arxiv": "citation", "link": "link", "cite": "citation"}
+KIND_LABELS = {
+    CitationKind.NOTE: "note",
+    CitationKind.ARXIV: "citation",
+    CitationKind.LINK: "link",
+    CitationKind.CITE: "citation",
+}
+
+
+def render_views(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: fill every placeholder, drop the note markers."""
+    ViewRenderer(domain_of(app.env), app.builder, docname).replace_all(doctree)
+    for marker in list(doctree.findall(note_marker)):
+        marker.parent.remove(marker)
 
 
 class ViewRenderer:
@@ -118,7 +130,7 @@ class ViewRenderer:
             result.append(section)
         return result
 
-    def changelog_row(self, place: Place, key: str, action: str) -> nodes.list_item:
+    def changelog_row(self, place: Place, key: str, action: Action) -> nodes.list_item:
         paper = self.domain.library.by_key(key) if key else None
         line = nodes.paragraph()
         line += self.link_to(
@@ -127,7 +139,7 @@ class ViewRenderer:
         if paper is not None:
             line += nodes.Text(" — ")
             line += nodes.emphasis("", paper.display_title)
-        line += nodes.Text(f" ({'new note' if action == 'added' else 'updated'}, in ")
+        line += nodes.Text(f" ({'new note' if action is Action.ADDED else 'updated'}, in ")
         line += self.link_to(
             Place(place.docname, "", "", 0, ""), nodes.inline("", self.page_title(place.docname))
         )
@@ -136,7 +148,7 @@ class ViewRenderer:
 
     def feed_link(self) -> nodes.paragraph | None:
         """A visible link to the Atom feed, on sites that publish one."""
-        feed = feed_file(self.env.config)
+        feed = settings_of(self.env.config).feed_file
         if not feed or self.builder.format != "html":
             return None
         here = self.builder.get_target_uri(self.docname)
@@ -179,7 +191,7 @@ class ViewRenderer:
             else:
                 uncited.append(paper)
         result = [
-            (self.page_title(doc), slug(doc), sorted(papers, key=by_year_then_title))
+            (self.page_title(doc), anchor_slug(doc), sorted(papers, key=by_year_then_title))
             for doc, papers in sorted(
                 groups.items(), key=lambda kv: (order.get(kv[0], 1 << 30), kv[0])
             )
@@ -237,12 +249,6 @@ class ViewRenderer:
         return [nodes.paragraph("", text, classes=["paperrefs-stats"])]
 
 
-def feed_file(config: Config) -> str:
-    """The feed's file name, or "" when the build writes no feed (it needs a base URL)."""
-    base = config.html_baseurl or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
-    return str(config.paperrefs_feed) if base and config.paperrefs_feed else ""
-
-
 def group_by_place(citations: Iterable[Citation]) -> list[list[Citation]]:
     groups: dict[tuple[str, str], list[Citation]] = {}
     for citation in citations:
@@ -259,11 +265,3 @@ def unique_pages(citations: Iterable[Citation]) -> list[Place]:
 
 def by_year_then_title(paper: Paper) -> tuple[str, str]:
     return (paper.year, paper.display_title.lower())
-
-
-def human_date(day: str) -> str:
-    return datetime.date.fromisoformat(day).strftime("%-d %B %Y")
-
-
-def slug(docname: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")

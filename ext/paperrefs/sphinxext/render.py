@@ -1,4 +1,6 @@
-"""Docutils nodes for paper metadata. Untrusted text only ever enters as ``nodes.Text``.
+"""Docutils nodes that show one paper: its card, its short citation, its links.
+
+Untrusted text only ever enters as ``nodes.Text``.
 
 Every function here is builder-agnostic: generic nodes that HTML, LaTeX and EPUB
 writers all know (plus :class:`collapsible`, which each builder registers).
@@ -9,16 +11,19 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx import addnodes
 
-from paperrefs.domain import tooltip
 from paperrefs.ids import ArxivId
-from paperrefs.library import Paper, is_web_url
-from paperrefs.nodes import collapsible
+from paperrefs.library import Paper
+from paperrefs.records import CitationKind
+from paperrefs.sphinxext.nodes import CITATION_KIND, COVERED_VERSION, GENERATED, collapsible
+from paperrefs.text import is_web_url
 
 AUTHORS_IN_CARD = 6
 AUTHORS_ON_PAGE = 12
 
 
-def paper_xref(paper: Paper, content: nodes.Node, kind: str = "") -> addnodes.pending_xref:
+def paper_xref(
+    paper: Paper, content: nodes.Node, kind: CitationKind | None = None
+) -> addnodes.pending_xref:
     """A link to the paper's page; ``kind`` set means it counts as a citation."""
     xref = addnodes.pending_xref(
         "",
@@ -29,8 +34,8 @@ def paper_xref(paper: Paper, content: nodes.Node, kind: str = "") -> addnodes.pe
         refexplicit=True,
         refwarn=False,
     )
-    if kind:
-        xref["paperrefs_kind"] = kind
+    if kind is not None:
+        xref[CITATION_KIND] = kind
     return xref
 
 
@@ -39,7 +44,7 @@ def external_link(text: str, url: str, classes: list[str] | None = None) -> node
     if not is_web_url(url):
         return nodes.Text(text)
     reference = nodes.reference("", text, refuri=url, classes=classes or [])
-    reference["paperrefs_generated"] = True  # not an author's citation of the paper
+    reference[GENERATED] = True  # not an author's citation of the paper
     return reference
 
 
@@ -107,9 +112,15 @@ def unresolved_card(given: str, url: str | None, reason: str) -> nodes.container
     return card
 
 
-def short_citation(paper: Paper, version: int | None, kind: str) -> addnodes.pending_xref:
+def short_citation(paper: Paper, version: int | None, kind: CitationKind) -> addnodes.pending_xref:
     label = paper.short_citation + (f", v{version}" if version else "")
     xref = paper_xref(paper, nodes.inline("", label, classes=["paperrefs-cite"]), kind)
-    xref["paperrefs_version"] = version
+    xref[COVERED_VERSION] = version
     xref["reftitle"] = tooltip(paper)
     return xref
+
+
+def tooltip(paper: Paper) -> str:
+    """Plain text for a hover preview: title, authors, year."""
+    authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
+    return f"{paper.display_title} — {authors} ({paper.year})" if authors else paper.display_title

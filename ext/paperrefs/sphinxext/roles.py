@@ -6,31 +6,32 @@ from docutils import nodes
 from docutils.nodes import Node, system_message
 from sphinx.util.docutils import SphinxRole
 
-from paperrefs import render
-from paperrefs.domain import PaperrefsDomain
 from paperrefs.ids import InvalidArxivId, parse_arxiv_id
-from paperrefs.messages import SYNC_HINT, warn
+from paperrefs.records import CitationKind
+from paperrefs.sphinxext import render
+from paperrefs.sphinxext.domain import domain_of
+from paperrefs.sphinxext.incremental import arxiv_token
+from paperrefs.sphinxext.warnings import SYNC_HINT, Warn, warn
 
 
 class ArxivRole(SphinxRole):
     def run(self) -> tuple[list[Node], list[system_message]]:
-        domain = self.env.domains["paperrefs"]
-        assert isinstance(domain, PaperrefsDomain)
+        domain = domain_of(self.env)
         try:
             arxiv_id = parse_arxiv_id(self.text.strip())
         except InvalidArxivId as error:
-            warn("bad_id", str(error), location=self.get_location())
+            warn(Warn.BAD_ID, str(error), location=self.get_location())
             return [nodes.inline("", self.text, classes=["paperrefs-unresolved"])], []
-        domain.note_dependency(self.env.docname, f"arxiv:{arxiv_id.base}")
+        domain.note_dependency(self.env.docname, arxiv_token(arxiv_id))
         paper = domain.library.by_arxiv(arxiv_id)
         if paper is None:
             warn(
-                "unresolved",
+                Warn.UNRESOLVED,
                 f"arXiv:{arxiv_id} is not in the bibliography; {SYNC_HINT}",
                 location=self.get_location(),
             )
             link = render.external_link(f"arXiv:{arxiv_id}", arxiv_id.abs_url)
             return [nodes.inline("", "", link, classes=["paperrefs-unresolved"])], []
-        xref = render.short_citation(paper, arxiv_id.version, "arxiv")
+        xref = render.short_citation(paper, arxiv_id.version, CitationKind.ARXIV)
         self.set_source_info(xref)
         return [xref], []

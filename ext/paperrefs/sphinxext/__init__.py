@@ -1,0 +1,91 @@
+"""The Sphinx extension: every directive, role, event handler and setting, in build order.
+
+Each handler lives beside the concept it serves; this module only registers them.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
+
+import paperrefs
+from paperrefs.sphinxext import (
+    bibtex_compat,
+    collect,
+    domain,
+    fetch,
+    incremental,
+    settings,
+    site_files,
+    views,
+)
+from paperrefs.sphinxext.directives import (
+    ChangelogDirective,
+    PaperDirective,
+    PaperIndexDirective,
+    PaperPageDirective,
+    PaperStatsDirective,
+)
+from paperrefs.sphinxext.nodes import (
+    collapsible,
+    depart_collapsible_html,
+    depart_passthrough,
+    visit_collapsible_html,
+    visit_passthrough,
+)
+from paperrefs.sphinxext.roles import ArxivRole
+
+# Bump when the shape or the module of the records kept in the environment changes.
+ENV_VERSION = 2
+# sphinxcontrib-bibtex reads its bib files at builder-inited, priority 500.
+BEFORE_BIBTEX = 400
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("sphinxcontrib.bibtex")
+    app.setup_extension("sphinx_copybutton")
+    settings.register(app)
+
+    app.add_domain(domain.PaperrefsDomain)
+    app.add_directive("paper", PaperDirective)
+    app.add_directive("paper-page", PaperPageDirective)
+    app.add_directive("changelog", ChangelogDirective)
+    app.add_directive("paper-index", PaperIndexDirective)
+    app.add_directive("paper-stats", PaperStatsDirective)
+    app.add_role("arxiv", ArxivRole())
+    passthrough = (visit_passthrough, depart_passthrough)
+    app.add_node(
+        collapsible,
+        html=(visit_collapsible_html, depart_collapsible_html),
+        latex=passthrough,
+        text=passthrough,
+        man=passthrough,
+        texinfo=passthrough,
+    )
+    app.add_css_file("paperrefs.css")
+    app.add_js_file("paperrefs-preview.js", defer="defer")
+
+    # Configuration, then the opted-in fetch, which needs the settings.
+    app.connect("config-inited", settings.load)
+    app.connect("config-inited", fetch.fetch_missing)
+    # The bib is read once; a broken one is handed to sphinxcontrib-bibtex as what parses.
+    app.connect("builder-inited", domain.read_bibliography, priority=BEFORE_BIBTEX)
+    app.connect("builder-inited", bibtex_compat.give_bibtex_what_parses, priority=BEFORE_BIBTEX)
+    app.connect("builder-inited", site_files.write_paper_stubs)
+    app.connect("builder-inited", site_files.add_static_files)
+    # What to re-read, what each document holds, what to rewrite.
+    app.connect("env-get-outdated", incremental.outdated_by_bib_changes)
+    app.connect("doctree-read", collect.collect_records)
+    app.connect("env-updated", incremental.rewrite_changed_views)
+    # Placeholders filled once every document is known; bibliography links made safe.
+    app.connect("doctree-resolved", views.render_views)
+    app.connect("doctree-resolved", bibtex_compat.unlink_unsafe_bib_urls)
+    # Site-level files.
+    app.connect("html-page-context", site_files.add_page_assets)
+    app.connect("build-finished", site_files.write_site_files)
+    return {
+        "version": paperrefs.__version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,214 @@
+"""All build state of the extension, keyed by docname so purge and parallel merge are filters.
+
+The bibliography is read once per build (at ``builder-inited``) into :attr:`library`;
+per-document records are collected after each document is read (``collect.py``); the
+cross-document views are derived from those records on demand (``records.derive_views``),
+never kept from reading alone, so a build that reads nothing still shows everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Set
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from paperrefs.library import Library, Paper
+from paperrefs.records import Citation, Note, Views, derive_views
+from paperrefs.salvage import Salvaged, salvage_bib
+from paperrefs.sphinxext.render import tooltip
+from paperrefs.sphinxext.settings import settings_of
+from paperrefs.sphinxext.warnings import Warn, warn
+
+if TYPE_CHECKING:
+    from paperrefs.sphinxext.incremental import Token, View
+
+
+class PaperrefsDomain(Domain):
+    name = "paperrefs"
+    label = "Paper notes"
+    object_types: ClassVar[dict[str, ObjType]] = {"paper": ObjType("paper", "paper")}
+    roles: ClassVar[dict[str, XRefRole]] = {"paper": XRefRole()}  # type: ignore[assignment]
+    initial_data: ClassVar[dict[str, Any]] = {
+        "notes": {},  # docname -> list[Note]
+        "citations": {},  # docname -> list[Citation]
+        "depends": {},  # docname -> dependency tokens it rendered (incremental.py)
+        "shows": {},  # docname -> cross-document views it shows (incremental.py)
+        "snapshot": {},  # what the previous build showed, to find what changed
+    }
+
+    library: Library
+    salvaged: Salvaged
+    _views: Views | None
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self.library = Library([])
+        self.salvaged = Salvaged()
+        self._views = None
+
+    # -- the bibliography ---------------------------------------------------------------
+
+    def load_library(self, path: Path | None) -> None:
+        """Read the bib once per build. A broken entry warns at its line and is left out;
+        every other entry still gets its page, so one typo never empties the site."""
+        self.salvaged = Salvaged()
+        if path is not None:
+            self.salvaged = read_salvaged(path)
+        self.library = Library(self.salvaged.entries)
+        self._views = None
+
+    def paper_docname(self, paper: Paper) -> str:
+        return f"{settings_of(self.env.config).papers_dir}/{paper.slug}"
+
+    # -- per-document records -------------------------------------------------------------
+
+    @property
+    def notes(self) -> dict[str, list[Note]]:
+        return self.data["notes"]  # type: ignore[no-any-return]
+
+    @property
+    def citations(self) -> dict[str, list[Citation]]:
+        return self.data["citations"]  # type: ignore[no-any-return]
+
+    @property
+    def depends(self) -> dict[str, set[Token]]:
+        return self.data["depends"]  # type: ignore[no-any-return]
+
+    @property
+    def shows(self) -> dict[str, set[View]]:
+        return self.data["shows"]  # type: ignore[no-any-return]
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        return self.data["snapshot"]  # type: ignore[no-any-return]
+
+    def note_dependency(self, docname: str, token: Token) -> None:
+        """Re-read ``docname`` when what ``token`` names changes in the bib."""
+        self.depends.setdefault(docname, set()).add(token)
+
+    def note_shows(self, docname: str, view: View) -> None:
+        """Rewrite ``docname`` when the cross-document ``view`` changes."""
+        self.shows.setdefault(docname, set()).add(view)
+
+    def store_records(self, docname: str, notes: list[Note], citations: list[Citation]) -> None:
+        if notes:
+            self.notes[docname] = notes
+        if citations:
+            self.citations[docname] = citations
+        self._views = None
+
+    def clear_doc(self, docname: str) -> None:
+        for records in (self.notes, self.citations, self.depends, self.shows):
+            records.pop(docname, None)
+        self._views = None
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for name in ("notes", "citations", "depends", "shows"):
+            for docname, records in otherdata[name].items():
+                if docname in docnames:
+                    self.data[name][docname] = records
+        self._views = None
+
+    # -- cross-document views ---------------------------------------------------------------
+
+    def views(self) -> Views:
+        if self._views is None:
+            order = document_order(self.env)
+            self._views = derive_views(self.notes.values(), self.citations.values(), order)
+        return self._views
+
+    # -- cross-references to paper pages ----------------------------------------------------
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        paper = self.library.by_key(target)
+        if paper is None:
+            return None
+        docname = self.paper_docname(paper)
+        if builder.format == "latex" or docname not in env.all_docs:
+            # Paper pages are not part of a PDF: point at the paper itself instead.
+            url = paper.abs_url or paper.doi_url
+            if url is None:
+                return None
+            reference = nodes.reference("", "", contnode, refuri=url, internal=False)
+        else:
+            reference = make_refnode(builder, fromdocname, docname, "", contnode)
+        reference["reftitle"] = tooltip(paper)
+        return reference
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        reference = self.resolve_xref(env, fromdocname, builder, "paper", target, node, contnode)
+        return [("paperrefs:paper", reference)] if reference is not None else []
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for paper in self.library:
+            docname = self.paper_docname(paper)
+            if docname in self.env.all_docs:
+                yield paper.key, paper.display_title, "paper", docname, "", 1
+
+
+def domain_of(env: BuildEnvironment) -> PaperrefsDomain:
+    domain = env.domains["paperrefs"]
+    assert isinstance(domain, PaperrefsDomain)
+    return domain
+
+
+def read_bibliography(app: Sphinx) -> None:
+    """``builder-inited``, before sphinxcontrib-bibtex reads the bib (see the registry)."""
+    domain_of(app.env).load_library(settings_of(app.config).bib_path)
+
+
+def read_salvaged(path: Path) -> Salvaged:
+    """Every entry of the bib that parses, with a warning at the line of each that does not."""
+    if not path.exists():
+        warn(Warn.BIB, f"{path} does not exist; `paperrefs add ID` creates it")
+    try:
+        salvaged = salvage_bib(path)
+    except OSError as error:
+        warn(Warn.BIB, f"cannot read {path}: {error.strerror}")
+        return Salvaged()
+    for problem in salvaged.problems:
+        warn(
+            Warn.BIB,
+            f"{problem.message}; this part of the bib is left out of the build until fixed",
+            location=problem.location,
+        )
+    return salvaged
+
+
+def document_order(env: BuildEnvironment) -> dict[str, int]:
+    """Position of each document in a depth-first walk of the toctree from the root."""
+    order: dict[str, int] = {}
+    stack = [env.config.root_doc]
+    while stack:
+        docname = stack.pop()
+        if docname in order:
+            continue
+        order[docname] = len(order)
+        stack.extend(reversed(env.toctree_includes.get(docname, [])))
+    return order

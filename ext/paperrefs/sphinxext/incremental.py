@@ -1,0 +1,119 @@
+"""Incremental builds: which documents to re-read, and which pages to rewrite.
+
+Two vocabularies, each built by one constructor so that no caller can spell them
+differently (a forgotten ``.lower()`` would leave pages silently stale):
+
+- a *dependency token* names a paper the way a document named it while being read
+  (by key, by arXiv ID, or by a plain link); when what a token names changes in the bib,
+  the documents that noted it are re-read (``env-get-outdated``);
+- a *view* is a cross-document part of a page (a paper's "cited in" list, the changelog,
+  the index, the stats); when its fingerprint changes, the pages that show it are
+  rewritten without being re-read (``env-updated``).
+
+Both fingerprints of the previous build live in the domain's snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import NewType
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from paperrefs.ids import ArxivId
+from paperrefs.library import Library
+from paperrefs.sphinxext.bibtex_compat import bibliographies_if_bibfiles_moved
+from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
+
+Token = NewType("Token", str)
+View = NewType("View", str)
+
+CHANGELOG = View("changelog")
+INDEX = View("index")
+STATS = View("stats")
+
+
+def key_token(key: str) -> Token:
+    """A paper named by its key or an alias; keys are case-insensitive, as in BibTeX."""
+    return Token(f"key:{key.lower()}")
+
+
+def arxiv_token(arxiv_id: ArxivId) -> Token:
+    """A paper named by its arXiv ID, whose entry the document shows."""
+    return Token(f"arxiv:{arxiv_id.base}")
+
+
+def link_token(arxiv_id: ArxivId) -> Token:
+    """A paper named by a plain link: only which entry it is matters, not what it says."""
+    return Token(f"link:{arxiv_id.base}")
+
+
+def paper_view(key: str) -> View:
+    """The "cited in" list of one paper's page."""
+    return View(f"paper:{key}")
+
+
+def digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
+
+
+def token_digests(library: Library) -> dict[Token, str]:
+    """What each way of naming a paper (key, alias, arXiv ID) currently shows."""
+    tokens: dict[Token, str] = {}
+    for paper in library:
+        for name in (paper.key, *paper.aliases):
+            tokens.setdefault(key_token(name), paper.digest)
+        if paper.arxiv_id:
+            tokens.setdefault(arxiv_token(paper.arxiv_id), paper.digest)
+            tokens.setdefault(link_token(paper.arxiv_id), paper.key)  # which entry, only
+    return tokens
+
+
+def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
+    """A fingerprint of each view, to rewrite exactly the pages whose view changed."""
+    views = domain.views()
+    library = domain.library
+    titles = {doc: title.astext() for doc, title in domain.env.titles.items()}
+    digests = {paper_view(key): digest(citations) for key, citations in views.backlinks.items()}
+    papers = library.digests()
+    changelog = [
+        (item, titles.get(item.note.place.docname), papers.get(item.note.key))
+        for item in views.changelog
+    ]
+    digests[CHANGELOG] = digest(changelog)
+    homes = {key: notes[0].place.docname for key, notes in views.notes_by_key.items()}
+    digests[INDEX] = digest(
+        (
+            sorted(papers.items()),
+            sorted(homes.items()),
+            sorted({doc: titles.get(doc) for doc in homes.values()}.items()),
+            sorted((key, [c.place for c in cs]) for key, cs in views.backlinks.items()),
+        )
+    )
+    digests[STATS] = digest((len(library), sum(map(len, domain.notes.values()))))
+    return digests
+
+
+def outdated_by_bib_changes(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: re-read exactly the documents that show a changed entry."""
+    domain = domain_of(env)
+    before: dict[Token, str] = domain.snapshot.get("tokens", {})
+    now = token_digests(domain.library)
+    domain.snapshot["tokens"] = now
+    touched = {token for token in before.keys() | now.keys() if before.get(token) != now.get(token)}
+    outdated = {doc for doc, tokens in domain.depends.items() if tokens & touched}
+    outdated |= bibliographies_if_bibfiles_moved(app, env)
+    return sorted(doc for doc in outdated if doc not in removed and doc in env.found_docs)
+
+
+def rewrite_changed_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: rewrite the pages whose cross-document view changed."""
+    domain = domain_of(env)
+    before: dict[View, str] = domain.snapshot.get("views", {})
+    now = view_digests(domain)
+    domain.snapshot["views"] = now
+    changed = {view for view in before.keys() | now.keys() if before.get(view) != now.get(view)}
+    return sorted(doc for doc, views in domain.shows.items() if views & changed)

@@ -1,0 +1,124 @@
+"""The files paperrefs adds to a site beyond the pages authors write.
+
+- paper page stubs in the sources (one per entry, ``builder-inited``);
+- its stylesheet and scripts, the index filter only on the pages that hold an index;
+- the Atom feed and the whole ``papers.bib`` at the site root (``build-finished``);
+- a ``<link rel="alternate">`` to the feed in every page's head.
+
+Every file is written only when its bytes change, so live-reload servers do not loop.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+from paperrefs.feed import FeedEntry, atom_feed
+from paperrefs.fsutil import write_if_changed
+from paperrefs.pages import stub_files, write_stubs
+from paperrefs.records import Action
+from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
+from paperrefs.sphinxext.incremental import INDEX
+from paperrefs.sphinxext.settings import Settings, settings_of
+from paperrefs.sphinxext.warnings import Warn, warn
+
+STATIC = Path(__file__).parent / "static"
+HTML_BUILDERS = {"html", "dirhtml"}
+FILTER_SCRIPT = "paperrefs-filter.js"
+
+
+def write_paper_stubs(app: Sphinx) -> None:
+    """``builder-inited``: bring the paper page stubs in line with the bib just read."""
+    folder = Path(app.srcdir) / settings_of(app.config).papers_dir
+    write_stubs(folder, stub_files(domain_of(app.env).library))
+
+
+def add_static_files(app: Sphinx) -> None:
+    """``builder-inited``: serve the stylesheet and scripts (registered in ``setup``)."""
+    if STATIC.is_dir() and str(STATIC) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(STATIC))
+
+
+def add_page_assets(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """``html-page-context``: the index filter where an index is, the feed link everywhere."""
+    builder = app.builder
+    if not isinstance(builder, StandaloneHTMLBuilder):
+        return
+    # Scripts added during html-page-context belong to this page only.
+    if INDEX in domain_of(app.env).shows.get(pagename, set()):
+        builder.add_js_file(FILTER_SCRIPT, defer="defer")
+    settings = settings_of(app.config)
+    if settings.feed_file and "pathto" in context:
+        title = f"{settings.site_title}: new notes"
+        href = context["pathto"](settings.feed_file, 1)
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n<link rel="alternate" type="application/atom+xml" '
+            f'title="{escape(title)}" href="{escape(href)}" />'
+        )
+
+
+def write_site_files(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: the feed and the whole bibliography, for HTML sites only."""
+    if exception is not None or app.builder.name not in HTML_BUILDERS:
+        return
+    outdir = Path(app.outdir)
+    settings = settings_of(app.config)
+    text = published_bib(app, settings)
+    if text is not None:
+        write_if_changed(outdir / "papers.bib", text.encode("utf-8"))
+    if settings.feed_name:
+        write_feed(app, settings, outdir / settings.feed_name)
+
+
+def published_bib(app: Sphinx, settings: Settings) -> str | None:
+    """The bibliography readers download: of a broken bib, only the entries that parse."""
+    salvaged = domain_of(app.env).salvaged
+    if salvaged.damaged:
+        return salvaged.text
+    source = settings.bib_path
+    if source is None or not source.is_file():
+        return None
+    return source.read_text(encoding="utf-8-sig")
+
+
+def write_feed(app: Sphinx, settings: Settings, path: Path) -> None:
+    base = settings.site_url
+    if not base:
+        warn(Warn.FEED, "set html_baseurl so the Atom feed can use absolute links; feed skipped")
+        return
+    entries = feed_entries(domain_of(app.env), app, base)
+    feed = atom_feed(
+        entries,
+        title=settings.feed_title,
+        site_url=base,
+        feed_url=base + path.name,
+        author=settings.author,
+    )
+    write_if_changed(path, feed)
+
+
+def feed_entries(domain: PaperrefsDomain, app: Sphinx, base: str) -> list[FeedEntry]:
+    """The changelog as feed entries: absolute links to each note's section."""
+    entries = []
+    for item in domain.views().changelog:
+        place, paper = item.note.place, domain.library.by_key(item.note.key)
+        url = base + app.builder.get_target_uri(place.docname)
+        url += f"#{place.anchor}" if place.anchor else ""
+        title = place.heading or (paper.display_title if paper else item.note.given)
+        if item.action is Action.UPDATED:
+            title += " (updated)"
+        summary = f"{paper.display_title}. {place.snippet}" if paper else place.snippet
+        uid = f"{place.docname}/{place.anchor}/{item.action}"
+        entries.append(FeedEntry(item.date, item.action, title, url, summary, uid))
+    return entries

@@ -1,0 +1,39 @@
+"""Every warning the extension emits goes through :func:`warn`, with a documented subtype.
+
+Users silence one kind with ``suppress_warnings = ["paperrefs.unresolved"]``; the table
+in ``docs/howto/paperrefs.md`` lists exactly the members of :class:`Warn` (a test checks).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sphinx.util import logging
+
+from paperrefs.location import Location
+
+logger = logging.getLogger("paperrefs")
+
+SYNC_HINT = "add it with `paperrefs add ID` or `paperrefs sync`"
+
+
+class Warn(StrEnum):
+    """The subtypes of warnings of type ``paperrefs``."""
+
+    UNRESOLVED = "unresolved"  # an arXiv ID or key the bibliography does not hold
+    BAD_ID = "bad_id"  # text given as an arXiv ID that is not one
+    DATE = "date"  # a missing, invalid or out-of-order :added: / :updated: date
+    BIB = "bib"  # a part of the bibliography that cannot be read
+    FETCH = "fetch"  # an opted-in fetch from arXiv that failed
+    CONFIG = "config"  # an invalid paperrefs_* setting
+    FEED = "feed"  # the Atom feed cannot be written (no base URL)
+
+
+def warn(subtype: Warn, message: str, location: str | Location | None = None) -> None:
+    """Log a warning of type ``paperrefs`` and the given subtype at a source location.
+
+    ``location`` is what Sphinx accepts (a ``docname``/``(docname, line)`` pair comes from
+    directives as a ``"path:line"`` string) or a :class:`~paperrefs.location.Location`.
+    """
+    where = str(location) if isinstance(location, Location) else location
+    logger.warning(message, location=where, type="paperrefs", subtype=subtype.value)

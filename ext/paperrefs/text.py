@@ -1,0 +1,119 @@
+"""Plain text from BibTeX values, and the small text rules every layer shares.
+
+Sphinx-free. Field values in the bib are LaTeX; pages, tooltips and feeds need text,
+so values are converted here and only ever leave as text (never markup).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+SNIPPET_LENGTH = 160  # characters of a note quoted beside a link to it
+
+_SPACES = re.compile(r"\s+")
+_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_ANCHOR_UNSAFE = re.compile(r"[^a-z0-9]+")
+# Anything pylatexenc would turn into something else than itself: macros, math, specials,
+# ligatures (``--``, ``''``, ``?` ``). Braces alone only group, so they are simply dropped.
+_NEEDS_LATEX = re.compile(r"[\\$%&#^_~`]|--|''")
+
+
+@cache
+def latex_converter() -> LatexNodes2Text:
+    """pylatexenc, taught the literal-character macros the entry writer uses.
+
+    Out of the box it drops ``\\textbraceleft{}`` and turns ``\\textasciicircum{}`` into a
+    modifier letter, so a title with braces or a caret would not read back as written.
+    Built on first use: the command line mostly never converts LaTeX and should not pay
+    for importing pylatexenc.
+    """
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
+
+    context = get_default_latex_context_db()
+    literals = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^"}
+    context.add_context_category(
+        "paperrefs-literals",
+        prepend=True,
+        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in literals.items()],
+    )
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+
+
+def one_line(text: str) -> str:
+    """Whitespace runs collapsed to single spaces, ends stripped."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def latex_to_text(value: str) -> str:
+    """Turn a BibTeX field value into one line of plain text."""
+    # pylatexenc costs about a millisecond a value, on every build: at 10,000 entries that
+    # was half a minute before even a no-op build could start. Most values are plain text.
+    if not _NEEDS_LATEX.search(value) and _balanced(value):
+        return one_line(value.replace("{", "").replace("}", ""))
+    try:
+        text = latex_converter().latex_to_text(value)
+    except Exception:  # pylatexenc raises assorted errors on odd input; keep the raw value
+        text = value
+    return one_line(text)
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for char in value:
+        if char in "{}":
+            depth += 1 if char == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def is_web_url(url: str) -> bool:
+    """Only http(s) URLs ever become links; ``javascript:``, ``data:``, ``file:`` never do."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def page_slug(key: str) -> str:
+    """File-system and URL safe name of a paper's page (keys may hold ``:`` or ``/``)."""
+    return _SLUG_UNSAFE.sub("-", key)
+
+
+def anchor_slug(name: str) -> str:
+    """Lower-case letters, digits and dashes: an HTML id or class made from a document name."""
+    return _ANCHOR_UNSAFE.sub("-", name.lower()).strip("-")
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(given names, surname) of a "First Last" or "Last, First" BibTeX name."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        return first.strip(), last.strip()
+    parts = name.rsplit(" ", 1)
+    return ("", parts[0]) if len(parts) == 1 else (parts[0], parts[1])
+
+
+def human_date(day: str) -> str:
+    """``2024-07-04`` as people read it: ``4 July 2024``."""
+    return datetime.date.fromisoformat(day).strftime("%-d %B %Y")
+
+
+def shorten(text: str, limit: int = SNIPPET_LENGTH) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters plus "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
