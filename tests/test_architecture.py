@@ -22,6 +22,7 @@ from tests.conftest import REPO
 PACKAGE = REPO / "ext" / "paperrefs"
 SPHINX_LAYER = PACKAGE / "sphinxext"
 HOWTO = REPO / "docs" / "howto" / "paperrefs.md"
+ARCHITECTURE = REPO / "docs" / "architecture.md"
 FRAMEWORKS = ("sphinx", "docutils", "sphinxcontrib", "myst_parser")
 
 
@@ -106,3 +107,16 @@ def test_the_settings_table_lists_exactly_the_declared_settings_and_defaults() -
 def test_the_warnings_table_lists_exactly_the_warning_subtypes() -> None:
     documented = [re.fullmatch(r"`paperrefs\.(\w+)`", row[0]) for row in table_rows("Warnings")]
     assert [match[1] if match else None for match in documented] == [w.value for w in Warn]
+
+
+def test_the_architecture_page_lists_every_module_of_both_layers() -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    listed: set[str] = set()
+    for heading, folder in (("The core", PACKAGE), ("The Sphinx layer", SPHINX_LAYER)):
+        section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+        for row in [line for line in section.splitlines() if line.startswith("|")][2:]:
+            first = row.strip("|").split("|")[0]
+            listed |= {str(folder / name) for name in re.findall(r"`([\w.]+\.py)`", first)}
+    on_disk = {str(path) for path in modules() if path.name not in {"__main__.py"}}
+    on_disk -= {str(PACKAGE / "__init__.py")}
+    assert sorted(listed) == sorted(on_disk)
