@@ -31,7 +31,7 @@ from bibtexparser.model import (
 from bibtexparser.splitter import Splitter
 
 from paperrefs.fsutil import remove_stale_temps, write_if_changed
-from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.ids import ArxivId, Doi, InvalidArxivId, InvalidDoi, parse_arxiv_id, parse_doi
 from paperrefs.location import Location
 
 BOM = "\ufeff"
@@ -101,6 +101,14 @@ class BibEntry:
             return None
         return _unversioned(self.eprint)
 
+    @property
+    def doi(self) -> Doi | None:
+        """The DOI in the entry's ``doi`` field, however it is written there."""
+        try:
+            return parse_doi(self.fields.get("doi", ""))
+        except InvalidDoi:
+            return None
+
 
 class KeyIndex:
     """Entries by key or alias (ignoring case, as pybtex and biber do) and by arXiv paper."""
@@ -108,11 +116,14 @@ class KeyIndex:
     def __init__(self, entries: Sequence[BibEntry]) -> None:
         self._by_key: dict[str, BibEntry] = {}
         self._by_arxiv: dict[str, BibEntry] = {}
+        self._by_doi: dict[Doi, BibEntry] = {}
         for entry in entries:
             for alias in entry.aliases:
                 self._by_key.setdefault(alias.lower(), entry)
             if entry.arxiv_id is not None:
                 self._by_arxiv.setdefault(entry.arxiv_id.base, entry)
+            if entry.doi is not None:
+                self._by_doi.setdefault(entry.doi, entry)
         # Real keys win over aliases that happen to shadow them.
         self._by_key.update({entry.key.lower(): entry for entry in entries})
 
@@ -121,6 +132,10 @@ class KeyIndex:
 
     def by_arxiv(self, arxiv_id: ArxivId) -> BibEntry | None:
         return self._by_arxiv.get(arxiv_id.base)
+
+    def by_doi(self, doi: Doi) -> BibEntry | None:
+        """The entry carrying this DOI (in any case), whatever kind of entry it is."""
+        return self._by_doi.get(doi)
 
     def taken(self) -> set[str]:
         """Every key and alias in use, lower-cased."""

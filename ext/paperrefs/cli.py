@@ -21,9 +21,19 @@ import paperrefs
 from paperrefs.arxiv import BATCH_SIZE, DEFAULT_RETRY_BUDGET, DEFAULT_TIMEOUT, ArxivClient
 from paperrefs.bibfile import BibError
 from paperrefs.checks import check_project
-from paperrefs.environment import ARXIV_API
-from paperrefs.fetching import AddReport, add_ids, api_url
-from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.doi import DoiClient, doi_url
+from paperrefs.environment import ARXIV_API, CONTACT, DOI_URL, Environment
+from paperrefs.fetching import AddReport, Identifier, add_dois, add_ids, api_url
+from paperrefs.ids import (
+    ArxivId,
+    Doi,
+    InvalidArxivId,
+    InvalidDoi,
+    arxiv_id_of_doi,
+    looks_like_doi,
+    parse_arxiv_id,
+    parse_doi,
+)
 from paperrefs.scan import scan_docs
 from paperrefs.throttle import MIN_INTERVAL
 
@@ -52,6 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"arXiv API endpoint (default: ${ARXIV_API}, else arXiv's export API)",
     )
     fetch = argparse.ArgumentParser(add_help=False)
+    fetch.add_argument(
+        "--doi-url",
+        metavar="URL",
+        help=f"DOI resolver for content negotiation (default: ${DOI_URL}, else https://doi.org)",
+    )
+    fetch.add_argument(
+        "--contact",
+        metavar="EMAIL",
+        help=f"an address sent with DOI requests, as Crossref asks (default: ${CONTACT})",
+    )
     fetch.add_argument(
         "--timeout",
         type=_seconds,
@@ -84,9 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"paperrefs {paperrefs.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add = commands.add_parser(
-        "add", parents=[common, fetch], help="fetch papers by arXiv ID, add them, print their keys"
+        "add",
+        parents=[common, fetch],
+        help="fetch papers by arXiv ID or DOI, add them, print their keys",
     )
-    add.add_argument("ids", nargs="+", metavar="ID", help="arXiv ID or URL, in any accepted form")
+    add.add_argument(
+        "ids",
+        nargs="+",
+        metavar="ID",
+        help="arXiv ID or URL in any accepted form, or a DOI (10.xxxx/..., doi:..., doi.org URL)",
+    )
     commands.add_parser(
         "sync",
         parents=[common, fetch, docs],
@@ -128,20 +155,39 @@ def say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def parse_ids(texts: Sequence[str]) -> list[ArxivId]:
-    ids, errors = [], []
+def parse_ids(texts: Sequence[str]) -> list[Identifier]:
+    """arXiv IDs and DOIs in the order given; arXiv's own DOIs count as arXiv IDs."""
+    ids: list[Identifier] = []
+    errors = []
     for text in texts:
         try:
-            ids.append(parse_arxiv_id(text.strip()))
-        except InvalidArxivId as error:
+            ids.append(parse_identifier(text.strip()))
+        except (InvalidArxivId, InvalidDoi) as error:
             errors.append(str(error))
     if errors:
         raise UsageError("; ".join(errors) + " (nothing was fetched)")
     return ids
 
 
-def fetch_into_bib(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
-    """Fetch what the bib lacks, with a progress bar on a terminal."""
+def parse_identifier(text: str) -> Identifier:
+    if not looks_like_doi(text):
+        return parse_arxiv_id(text)
+    doi = parse_doi(text)
+    return arxiv_id_of_doi(doi) or doi
+
+
+def fetch_into_bib(args: argparse.Namespace, ids: Sequence[Identifier]) -> AddReport:
+    """Fetch what the bib lacks, arXiv IDs from arXiv and DOIs from doi.org."""
+    arxiv_ids = [each for each in ids if isinstance(each, ArxivId)]
+    dois = [each for each in ids if isinstance(each, Doi)]
+    report = fetch_arxiv(args, arxiv_ids) if arxiv_ids or not dois else AddReport()
+    if dois:
+        report.merge(fetch_dois(args, dois))
+    return report
+
+
+def fetch_arxiv(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
+    """Fetch what the bib lacks from arXiv, with a progress bar on a terminal."""
     bar: tqdm[Never] | None = None
 
     def start(count: int) -> None:
@@ -167,22 +213,52 @@ def fetch_into_bib(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
                 bar.close()
 
 
+def fetch_dois(args: argparse.Namespace, dois: list[Doi]) -> AddReport:
+    """Fetch what the bib lacks from doi.org, one DOI at a time, with a progress bar."""
+    bar: tqdm[Never] | None = None
+
+    def start(count: int) -> None:
+        nonlocal bar
+        say(f"fetching {count} DOI record(s) from {base}")
+        bar = tqdm(total=count, unit="doi", file=sys.stderr, disable=None, leave=False)
+
+    def advance(done: int) -> None:
+        if bar is not None:
+            bar.update(done)
+
+    environment = Environment.read()
+    base = doi_url(args.doi_url, environment)
+    contact = args.contact or environment.contact
+    client = DoiClient(base, contact=contact, timeout=args.timeout, retry_budget=args.retry_budget)
+    with client:
+        try:
+            return add_dois(args.bib, dois, client, progress=advance, on_start=start)
+        finally:
+            if bar is not None:
+                bar.close()
+
+
 def report_unresolved(report: AddReport) -> int:
-    for arxiv_id in report.missing:
-        say(f"error: arXiv has no paper {arxiv_id}")
-    for arxiv_id, reason in report.failed.items():
-        say(f"error: could not fetch {arxiv_id}: {reason}")
+    for missing in report.missing:
+        if isinstance(missing, Doi):
+            say(
+                f"error: no DOI {missing} is registered (doi.org answered 404); check it for a typo"
+            )
+        else:
+            say(f"error: arXiv has no paper {missing}")
+    for identifier, reason in report.failed.items():
+        say(f"error: could not fetch {identifier}: {reason}")
     return EXIT_UNRESOLVED if report.unresolved else EXIT_OK
 
 
 def run_add(args: argparse.Namespace) -> int:
     ids = parse_ids(args.ids)
     report = fetch_into_bib(args, ids)
-    for arxiv_id in ids:
-        if arxiv_id in report.keys:
-            print(report.keys[arxiv_id])
-            state = "added to" if arxiv_id in report.added else "already in"
-            say(f"{arxiv_id}: {report.keys[arxiv_id]} ({state} {args.bib})")
+    for identifier in ids:
+        if identifier in report.keys:
+            print(report.keys[identifier])
+            state = "added to" if identifier in report.added else "already in"
+            say(f"{identifier}: {report.keys[identifier]} ({state} {args.bib})")
     return report_unresolved(report)
 
 

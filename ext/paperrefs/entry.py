@@ -13,11 +13,15 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterator
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from anyascii import anyascii
 
 from paperrefs.ids import normalize_doi
 from paperrefs.metadata import PaperMetadata
+
+if TYPE_CHECKING:
+    from paperrefs.csl import Person, Work
 
 # Words that make poor key material: "Towards ..." and "On the ..." titles would all collide.
 _STOP_WORDS_TEXT = (
@@ -57,7 +61,12 @@ def make_key(meta: PaperMetadata, taken: Collection[str]) -> str:
     new key is suffixed (``a``, ``b``, ..., ``z``, ``aa``, ...): existing keys never change.
     """
     first_author = meta.authors[0] if meta.authors else ""
-    base = f"{surname(first_author) or 'anon'}{meta.arxiv_id.year}{_title_word(meta.title)}"
+    return compose_key(surname(first_author), str(meta.arxiv_id.year), meta.title, taken)
+
+
+def compose_key(family: str, year: str, title: str, taken: Collection[str]) -> str:
+    """The key scheme itself, for any source: ``family`` is already in key form or plain."""
+    base = f"{_key_text(family) or 'anon'}{_key_text(year)}{_title_word(title)}"
     return _unique(base, {key.lower() for key in taken})
 
 
@@ -124,6 +133,111 @@ def format_entry(key: str, meta: PaperMetadata) -> str:
         ("note", escape_latex(clean_text(meta.journal_ref or ""))),
     ]
     return render_entry("misc", key, fields)
+
+
+# What each entry type needs so that BibTeX's standard styles and biber's data model take
+# it without a warning; a work missing one of these is written as @misc, which needs none.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "article": ("journal",),
+    "inproceedings": ("booktitle",),
+    "incollection": ("booktitle", "publisher", "editor"),
+    "book": ("publisher",),
+    "phdthesis": ("school",),
+    "techreport": ("institution",),
+}
+# The field that names where a work appeared, and the one that names its publisher.
+_CONTAINER = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
+_PUBLISHER = {
+    "inproceedings": "publisher",
+    "incollection": "publisher",
+    "book": "publisher",
+    "phdthesis": "school",
+    "techreport": "institution",
+}
+
+
+def work_key(work: Work, taken: Collection[str]) -> str:
+    """The same key scheme as arXiv entries: first author's surname, year, title word."""
+    people = work.authors or work.editors
+    return compose_key(people[0].surname if people else "", work.year, work.title, taken)
+
+
+def format_work(key: str, work: Work) -> str:
+    """The complete entry for a work known by its DOI, of the type its record gives.
+
+    A work whose record lacks what its type needs is written as ``@misc``, with where it
+    appeared (or its publisher) as ``howpublished``: BibTeX, biber and pybtex then take
+    every entry without a warning. The field order is fixed, so the bytes are too.
+    """
+    if not doi_is_writable(work.doi.value):
+        raise ValueError(f"DOI {work.doi} cannot sit safely in a BibTeX field")
+    kind = work.kind
+    if not _complete(kind, work):
+        kind = "misc"
+    container = escape_latex(clean_text(work.container))
+    publisher = escape_latex(clean_text(work.publisher))
+    fields = [
+        ("title", protect_title(work.title)),
+        ("author", _people(work.authors)),
+        ("editor", _people(work.editors) if kind in {"book", "incollection"} else ""),
+        ("year", escape_latex(clean_text(work.year))),
+    ]
+    if kind == "misc":
+        fields.append(("howpublished", container or publisher))
+    else:
+        fields.append((_CONTAINER.get(kind, ""), container))
+        fields.append((_PUBLISHER.get(kind, ""), publisher))
+    fields += [
+        ("volume", escape_latex(clean_text(work.volume))),
+        ("number", escape_latex(clean_text(work.issue))),
+        ("pages", escape_latex(clean_text(work.pages))),
+        ("doi", work.doi.value),
+        ("url", work.doi.url),
+    ]
+    return render_entry(kind, key, [(name, value) for name, value in fields if name])
+
+
+def _complete(kind: str, work: Work) -> bool:
+    present = {
+        "journal": work.container,
+        "booktitle": work.container,
+        "publisher": work.publisher,
+        "school": work.publisher,
+        "institution": work.publisher,
+        "editor": work.editors,
+    }
+    has_people = bool(work.authors or (kind == "book" and work.editors))
+    return has_people and all(present[name] for name in _REQUIRED.get(kind, ()))
+
+
+def doi_is_writable(doi: str) -> bool:
+    """Whether a DOI can be written verbatim into a braced BibTeX field."""
+    return bool(_SAFE_DOI.fullmatch(doi))
+
+
+def _people(people: Collection[Person]) -> str:
+    return " and ".join(name for name in map(format_person, people) if name)
+
+
+def format_person(person: Person) -> str:
+    """``von Last, Jr, First`` for BibTeX's name parser, which then finds the right surname.
+
+    Written with the family name first, a multi-word surname (``Del Maestro``) stays whole;
+    a lower-case particle (``van der``) is read as BibTeX's "von" part. An organization is
+    braced, so it is never split into first and last names.
+    """
+    if person.literal or not person.family:
+        text = clean_text(person.literal or person.given)
+        return f"{{{escape_latex(text)}}}" if text else ""
+    last = clean_text(person.surname)
+    if any(token.lower() == "and" for token in last.split()) or "," in last:
+        last = f"{{{last}}}"
+    parts = [escape_latex(last)]
+    if person.suffix:
+        parts.append(escape_latex(clean_text(person.suffix)))
+    if person.given:
+        parts.append(escape_latex(clean_text(person.given).replace(",", " ")))
+    return ", ".join(parts) if len(parts) > 1 else parts[0]
 
 
 def render_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ARXIV_API = "PAPERREFS_ARXIV_API"  # the arXiv API endpoint, for mirrors and tests
+DOI_URL = "PAPERREFS_DOI_URL"  # the DOI resolver, for mirrors and tests
+CONTACT = "PAPERREFS_CONTACT"  # an e-mail address sent with DOI requests, as Crossref asks
 THROTTLE_FILE = "PAPERREFS_THROTTLE_FILE"  # the rate-limit stamp shared by all processes
 FETCH = "PAPERREFS_FETCH"  # "1" or "true": a build fetches cited IDs the bib lacks
 CANONICAL_URL = "READTHEDOCS_CANONICAL_URL"  # set by Read the Docs: the site's address
@@ -26,6 +28,8 @@ class Environment:
     """What the environment says, with empty variables counted as unset."""
 
     arxiv_api: str = ""
+    doi_url: str = ""
+    contact: str = ""
     throttle_file: Path | None = None
     cache_home: Path
     fetch: bool = False
@@ -38,6 +42,8 @@ class Environment:
         cache = env.get(CACHE_HOME, "")
         return cls(
             arxiv_api=env.get(ARXIV_API, ""),
+            doi_url=env.get(DOI_URL, ""),
+            contact=env.get(CONTACT, ""),
             throttle_file=Path(throttle) if throttle else None,
             cache_home=Path(cache) if cache else Path.home() / ".cache",
             fetch=env.get(FETCH, "").lower() in _TRUE,

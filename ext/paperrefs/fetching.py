@@ -22,10 +22,14 @@ from paperrefs.bibfile import (
     read_bib,
     write_text,
 )
-from paperrefs.entry import format_entry, make_key
+from paperrefs.csl import Work
+from paperrefs.doi import DoiClient
+from paperrefs.entry import doi_is_writable, format_entry, format_work, make_key, work_key
 from paperrefs.environment import Environment
-from paperrefs.ids import ArxivId
+from paperrefs.ids import ArxivId, Doi
 from paperrefs.metadata import PaperMetadata
+
+Identifier = ArxivId | Doi
 
 
 def api_url(explicit: str | None = None, environment: Environment | None = None) -> str:
@@ -38,14 +42,20 @@ def api_url(explicit: str | None = None, environment: Environment | None = None)
 class AddReport:
     """What happened to each requested ID."""
 
-    keys: dict[ArxivId, str] = field(default_factory=dict)  # resolved: already there or added
-    added: list[ArxivId] = field(default_factory=list)
-    missing: list[ArxivId] = field(default_factory=list)  # arXiv has no such paper
-    failed: dict[ArxivId, str] = field(default_factory=dict)  # could not ask arXiv
+    keys: dict[Identifier, str] = field(default_factory=dict)  # already there, or added
+    added: list[Identifier] = field(default_factory=list)
+    missing: list[Identifier] = field(default_factory=list)  # no such paper or DOI
+    failed: dict[Identifier, str] = field(default_factory=dict)  # could not ask, or refused
 
     @property
-    def unresolved(self) -> list[ArxivId]:
+    def unresolved(self) -> list[Identifier]:
         return [*self.missing, *self.failed]
+
+    def merge(self, other: AddReport) -> None:
+        self.keys.update(other.keys)
+        self.added.extend(other.added)
+        self.missing.extend(other.missing)
+        self.failed.update(other.failed)
 
 
 def add_ids(
@@ -83,7 +93,7 @@ def add_ids(
             report.keys[arxiv_id] = written[paper.arxiv_id]
             report.added.append(arxiv_id)
     report.missing = [arxiv_id for arxiv_id in result.missing if arxiv_id in wanted]
-    report.failed = dict(result.failed)
+    report.failed.update(result.failed.items())
     return report
 
 
@@ -124,3 +134,65 @@ def plan_papers(
             new.append((made[base], format_entry(made[base], meta)))
         keys[meta.arxiv_id] = made[base]
     return keys, new
+
+
+def add_dois(
+    bib: Path,
+    dois: Sequence[Doi],
+    client: DoiClient,
+    progress: Callable[[int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> AddReport:
+    """Resolve ``dois`` against the bib (any entry carrying the DOI is that work, an arXiv
+    entry with its publisher's DOI included), fetch the rest, insert what doi.org knows.
+
+    arXiv's own DOIs (``10.48550/arXiv.ID``) are arXiv IDs: the caller resolves those
+    with :func:`add_ids`, which writes the richer arXiv entry.
+    """
+    report = AddReport()
+    document = read_bib(bib)
+    wanted: list[Doi] = []
+    for doi in dict.fromkeys(dois):
+        entry = document.index.by_doi(doi)
+        if entry is not None:
+            report.keys[doi] = entry.key
+        elif not doi_is_writable(doi.value):
+            report.failed[doi] = "it holds characters a BibTeX field cannot keep; add it by hand"
+        else:
+            wanted.append(doi)
+    if not wanted:
+        return report
+    check_writable(bib)  # before asking doi.org: its answer could not be stored
+    if on_start is not None:
+        on_start(len(wanted))
+    result = client.fetch(wanted, progress)
+    found = [result.found[doi] for doi in wanted if doi in result.found]
+    written = add_works(bib, found) if found else {}
+    for doi in wanted:
+        if doi in written:
+            report.keys[doi] = written[doi]
+            report.added.append(doi)
+    report.missing.extend(result.missing)
+    report.failed.update(result.failed.items())
+    return report
+
+
+def add_works(path: Path, works: Sequence[Work], timeout: float = LOCK_TIMEOUT) -> dict[Doi, str]:
+    """Add works known by DOI, under the lock; return each DOI's key (existing or new)."""
+    with bib_lock(path, timeout):
+        doc = read_bib(path)
+        keys: dict[Doi, str] = {}
+        taken = doc.taken_keys()
+        new: list[tuple[str, str]] = []
+        for work in works:
+            existing = doc.index.by_doi(work.doi)
+            if existing is not None:
+                keys[work.doi] = existing.key
+            elif work.doi not in keys:
+                key = work_key(work, taken)
+                taken.add(key.lower())
+                new.append((key, format_work(key, work)))
+                keys[work.doi] = key
+        if new:
+            write_text(doc, insert_entries(doc, new))
+    return keys

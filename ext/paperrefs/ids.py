@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import total_ordering
+from urllib.parse import quote, unquote
 
 MAX_INPUT_LENGTH = 200
 
@@ -204,6 +205,9 @@ def _version(text: str, match: re.Match[str]) -> int | None:
 # DOIs
 
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
+# A registrant code, a slash and a suffix of any printable characters (the DOI Handbook
+# allows almost anything there; BibTeX-hostile ones are refused where an entry is written).
+_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+", re.ASCII)
 
 
 def normalize_doi(text: str) -> str:
@@ -212,5 +216,78 @@ def normalize_doi(text: str) -> str:
     lowered = doi.lower()
     for prefix in (*_DOI_PREFIXES, "doi:"):
         if lowered.startswith(prefix):
-            return doi[len(prefix) :].strip()
+            doi = doi[len(prefix) :].strip()
+            return unquote(doi) if lowered.startswith(("http://", "https://")) else doi
     return doi
+
+
+class InvalidDoi(ValueError):
+    """The text is not a DOI; ``reason`` says why."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        super().__init__(f"not a DOI: {shown!r} ({reason})")
+        self.text = text
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Doi:
+    """A DOI as written (its case kept for display); equal DOIs differ only in case."""
+
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Doi) and self.folded == other.folded
+
+    def __hash__(self) -> int:
+        return hash(self.folded)
+
+    @property
+    def folded(self) -> str:
+        """DOIs are case-insensitive (ASCII): the form to compare and look up by."""
+        return self.value.lower()
+
+    @property
+    def url(self) -> str:
+        return "https://doi.org/" + quote(self.value, safe="/:;()._-")
+
+
+def parse_doi(text: str) -> Doi:
+    """``10.xxxx/...``, ``doi:10.xxxx/...`` or a doi.org URL; raise InvalidDoi."""
+    if len(text) > MAX_INPUT_LENGTH:
+        raise InvalidDoi(text, f"longer than {MAX_INPUT_LENGTH} characters")
+    doi = normalize_doi(text)
+    if not doi:
+        raise InvalidDoi(text, "empty")
+    if not _DOI.fullmatch(doi):
+        raise InvalidDoi(text, "expected a form like 10.1126/science.169.3946.635 or a doi.org URL")
+    return Doi(doi)
+
+
+def arxiv_id_of_doi(doi: Doi) -> ArxivId | None:
+    """The paper behind one of arXiv's own DOIs (``10.48550/arXiv.2305.18290``)."""
+    prefix = "10.48550/arxiv."
+    if not doi.folded.startswith(prefix):
+        return None
+    try:
+        return parse_arxiv_id(doi.value[len(prefix) :])
+    except InvalidArxivId:
+        return None
+
+
+def looks_like_doi(text: str) -> bool:
+    """Whether ``text`` is meant as a DOI (and so gets a DOI's error if it is a bad one)."""
+    lowered = text.strip().lower()
+    return lowered.startswith(("10.", "doi:")) or any(map(lowered.startswith, _DOI_PREFIXES))
+
+
+def is_doi(text: str) -> bool:
+    try:
+        parse_doi(text)
+    except InvalidDoi:
+        return False
+    return True

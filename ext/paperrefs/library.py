@@ -11,10 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import quote
 
 from paperrefs.bibfile import BibEntry, KeyIndex, read_bib
-from paperrefs.ids import ArxivId, normalize_doi
+from paperrefs.ids import ArxivId, Doi, normalize_doi
 from paperrefs.text import is_web_url, latex_to_text, page_slug, split_name
 
 _AUTHOR_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -77,7 +76,7 @@ class Paper:
 
     @property
     def doi_url(self) -> str | None:
-        return f"https://doi.org/{quote(self.doi, safe='/:;()._-')}" if self.doi else None
+        return Doi(self.doi).url if self.doi else None
 
     @cached_property
     def digest(self) -> str:
