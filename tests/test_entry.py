@@ -85,7 +85,8 @@ def test_keys_of_the_contract() -> None:
     [
         (("DeepSeek-AI", "Xiao Bi"), "DeepSeek-V2: A Strong Model", "deepseekai2024deepseekv2"),
         (("Kacper Kapuśniak",), "Metric Flow Matching", "kapusniak2024metric"),
-        (("Sjoerd van Steenkiste",), "Improving Things", "steenkiste2024improving"),
+        (("Sjoerd van Steenkiste",), "Improving Things", "vansteenkiste2024improving"),
+        (("Adrian Del Maestro",), "Quantum Things", "delmaestro2024quantum"),
         (("Dylan Hadfield-Menell",), "Cooperative IRL", "hadfieldmenell2024cooperative"),
         (("Martin Luther King, Jr.",), "Letters", "king2024letters"),
         (("King, Martin",), "Letters", "king2024letters"),
@@ -107,8 +108,10 @@ def test_key_year_comes_from_the_id_not_a_version() -> None:
     assert make_key(paper("hep-th/9901001", "Strings"), []) == "author1999strings"
 
 
-def test_surname_keeps_particles_out_and_drops_suffixes() -> None:
-    assert surname("Francesco Di Giovanni") == "giovanni"
+def test_surname_keeps_particles_in_and_drops_suffixes() -> None:
+    assert surname("Francesco Di Giovanni") == "digiovanni"
+    assert surname("Laurens van der Maaten") == "vandermaaten"
+    assert surname("Quoc V. Le") == "le"
     assert surname("John Smith III") == "smith"
     assert surname("Y. K. Li") == "li"
     assert surname("") == ""
@@ -257,7 +260,14 @@ def test_protection_rule_handles_unicode(word: str, expected: bool) -> None:
         ("Jürgen Schmidhuber", "Jürgen Schmidhuber"),
         ("Kacper Kapuśniak", "Kacper Kapuśniak"),
         ("DeepSeek-AI", "{DeepSeek-AI}"),
-        ("Sjoerd van Steenkiste", "Sjoerd van Steenkiste"),
+        ("Sjoerd van Steenkiste", "van Steenkiste, Sjoerd"),
+        ("Adrian Del Maestro", "Del Maestro, Adrian"),
+        ("Laurens van der Maaten", "van der Maaten, Laurens"),
+        ("Francesco Di Giovanni", "Di Giovanni, Francesco"),
+        ("Nando de Freitas", "de Freitas, Nando"),
+        ("Quoc V. Le", "Quoc V. Le"),
+        ("Van Jacobson", "Van Jacobson"),
+        ("John Smith III", "Smith, III, John"),
         ("Research and Development Team", "{Research and Development Team}"),
         ("Martin Luther King, Jr.", "King, Jr., Martin Luther"),
         ("Ludwig van Beethoven, Jr.", "van Beethoven, Jr., Ludwig"),

@@ -19,6 +19,7 @@ from anyascii import anyascii
 
 from paperrefs.ids import normalize_doi
 from paperrefs.metadata import PaperMetadata
+from paperrefs.names import family_first, needs_family_first, parse_plain
 
 if TYPE_CHECKING:
     from paperrefs.csl import Person, Work
@@ -45,7 +46,6 @@ _LATEX_ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _LATEX_SPECIALS = re.compile("[" + re.escape("".join(_LATEX_ESCAPES)) + "]")
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 # What a DOI may contain and still sit safely inside a braced, verbatim BibTeX field.
 _SAFE_DOI = re.compile(r"10\.\d{4,9}/[^\s{}\\%\"#]+")
@@ -71,15 +71,8 @@ def compose_key(family: str, year: str, title: str, taken: Collection[str]) -> s
 
 
 def surname(name: str) -> str:
-    """The key form of a person's family name: last token, ASCII, lower-case, alphanumeric."""
-    tokens = name.replace(",", " , ").split()
-    if "," in tokens:  # "Last, First" or "First Last, Jr.": the part before the comma
-        before_comma = tokens[: tokens.index(",")]
-        tokens = before_comma or tokens
-    tokens = [token for token in tokens if token != ","]
-    while len(tokens) > 1 and _key_text(tokens[-1]) in _NAME_SUFFIXES:
-        tokens.pop()
-    return _key_text(tokens[-1]) if tokens else ""
+    """The key form of a person's family name, particles included: ASCII, lower-case."""
+    return _key_text(parse_plain(name).surname) if name.strip() else ""
 
 
 def _title_word(title: str) -> str:
@@ -317,8 +310,10 @@ def format_name(name: str) -> str:
     """One author for BibTeX's name parser, Unicode kept, specials escaped.
 
     Names BibTeX would misread are reshaped or braced: a single token (an organization
-    such as ``DeepSeek-AI``), a name containing the word "and", a "First Last, Jr." name
-    (rewritten to BibTeX's "Last, Jr., First"), and names with more commas than BibTeX allows.
+    such as ``DeepSeek-AI``) or a name containing the word "and" is braced; a surname of
+    several words (``Del Maestro``, ``van der Maaten``) or with a suffix is written family
+    first (``Del Maestro, Adrian``), as is a name that already has a comma; a name with
+    more commas than BibTeX allows is braced.
     """
     text = clean_text(name)
     if not text:
@@ -326,20 +321,9 @@ def format_name(name: str) -> str:
     tokens = text.split(" ")
     if len(tokens) == 1 or any(token.lower() == "and" for token in tokens):
         return f"{{{escape_latex(text)}}}"
-    parts = [part.strip() for part in text.split(",")]
-    if len(parts) == 2 and _key_text(parts[1]) in _NAME_SUFFIXES:
-        return escape_latex(_suffix_form(parts[0], parts[1]))
-    if len(parts) > 3 or any(not part for part in parts):
+    parsed = parse_plain(text)
+    if parsed.whole:
         return f"{{{escape_latex(text)}}}"
+    if "," in text or needs_family_first(parsed):
+        return escape_latex(family_first(parsed))
     return escape_latex(text)
-
-
-def _suffix_form(main: str, suffix: str) -> str:
-    """Rewrite ``Ludwig van Beethoven, Jr.`` as ``van Beethoven, Jr., Ludwig``."""
-    tokens = main.split(" ")
-    last = len(tokens) - 1
-    while last > 1 and tokens[last - 1][:1].islower():
-        last -= 1
-    if last == 0:
-        return f"{main}, {suffix}"
-    return f"{' '.join(tokens[last:])}, {suffix}, {' '.join(tokens[:last])}"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from paperrefs.bibfile import BibEntry, KeyIndex, read_bib
 from paperrefs.ids import ArxivId, Doi, normalize_doi
-from paperrefs.text import is_web_url, latex_to_text, page_slug, split_name
+from paperrefs.names import parse_bibtex
+from paperrefs.text import is_web_url, latex_to_text, page_slug
 
 _AUTHOR_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
 
@@ -35,14 +36,11 @@ class Paper:
     bibtex: str
     line: int
     aliases: tuple[str, ...] = ()
+    surnames: tuple[str, ...] = ()  # of ``authors``, in order, particles included
 
     @property
     def slug(self) -> str:
         return page_slug(self.key)
-
-    @property
-    def surnames(self) -> tuple[str, ...]:
-        return tuple(split_name(author)[1] for author in self.authors)
 
     @property
     def short_authors(self) -> str:
@@ -119,16 +117,17 @@ class Library:
 
 def paper_from_entry(entry: BibEntry) -> Paper:
     fields = entry.fields
-    authors = tuple(
-        latex_to_text(name) for name in _AUTHOR_SPLIT.split(fields.get("author", "")) if name
-    )
+    names = [parse_bibtex(name) for name in _AUTHOR_SPLIT.split(fields.get("author", "")) if name]
+    shown = [(latex_to_text(name.display), latex_to_text(name.surname)) for name in names]
+    shown = [(display, surname) for display, surname in shown if display]
     url = fields.get("url", "").strip()
     doi = fields.get("doi", "").strip()
     return Paper(
         key=entry.key,
         entry_type=entry.entry_type,
         title=latex_to_text(fields.get("title", "")),
-        authors=tuple(author for author in authors if author),
+        authors=tuple(display for display, _ in shown),
+        surnames=tuple(surname for _, surname in shown),
         year=latex_to_text(fields.get("year", "")),
         venue=_venue(fields),
         arxiv_id=entry.arxiv_id,

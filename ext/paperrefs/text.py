@@ -97,15 +97,6 @@ def anchor_slug(name: str) -> str:
     return _ANCHOR_UNSAFE.sub("-", name.lower()).strip("-")
 
 
-def split_name(name: str) -> tuple[str, str]:
-    """(given names, surname) of a "First Last" or "Last, First" BibTeX name."""
-    if "," in name:
-        last, _, first = name.partition(",")
-        return first.strip(), last.strip()
-    parts = name.rsplit(" ", 1)
-    return ("", parts[0]) if len(parts) == 1 else (parts[0], parts[1])
-
-
 def human_date(day: str) -> str:
     """``2024-07-04`` as people read it: ``4 July 2024``."""
     return datetime.date.fromisoformat(day).strftime("%-d %B %Y")
