@@ -205,6 +205,10 @@ def _version(text: str, match: re.Match[str]) -> int | None:
 # DOIs
 
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
+# A link to a work through the DOI resolver, as notes write it.
+DOI_URL = re.compile(
+    r"https?://(?:dx\.)?doi\.org/10\.\d{4,9}(?:\.\d+)*/[^\s<>\[\]()\"']+", re.IGNORECASE
+)
 # A registrant code, a slash and a suffix of any printable characters (the DOI Handbook
 # allows almost anything there; BibTeX-hostile ones are refused where an entry is written).
 _DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+", re.ASCII)

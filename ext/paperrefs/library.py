@@ -111,6 +111,10 @@ class Library:
         entry = self._index.by_arxiv(arxiv_id)
         return self.papers[entry.key] if entry else None
 
+    def by_doi(self, doi: Doi) -> Paper | None:
+        entry = self._index.by_doi(doi)
+        return self.papers[entry.key] if entry else None
+
     def digests(self) -> dict[str, str]:
         return {key: paper.digest for key, paper in self.papers.items()}
 

@@ -11,7 +11,16 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from paperrefs.ids import ARXIV_URL, InvalidArxivId, parse_arxiv_id
+from paperrefs.ids import (
+    ARXIV_URL,
+    DOI_URL,
+    ArxivId,
+    Doi,
+    InvalidArxivId,
+    InvalidDoi,
+    parse_arxiv_id,
+    parse_doi,
+)
 from paperrefs.records import Citation, CitationKind, Note, Place
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
 from paperrefs.sphinxext.incremental import key_token, link_token
@@ -69,21 +78,35 @@ def citations_from_xref(
 def citation_from_link(
     domain: PaperrefsDomain, docname: str, reference: nodes.reference
 ) -> Citation | None:
+    """A plain link to an arXiv page or to doi.org, when the bib holds what it names."""
     uri = reference.get("refuri", "")
-    if not ARXIV_URL.match(uri) or reference.get(GENERATED):
+    if reference.get(GENERATED):
         return None
-    try:
-        arxiv_id = parse_arxiv_id(uri)
-    except InvalidArxivId:
+    target = link_target(uri)
+    if target is None:
         return None
     # A plain link shows its author's text, not the entry: only which entry it names
     # matters, so editing that entry does not re-read the page.
-    domain.note_dependency(docname, link_token(arxiv_id))
-    paper = domain.library.by_arxiv(arxiv_id)
+    domain.note_dependency(docname, link_token(target))
+    if isinstance(target, Doi):
+        paper, version = domain.library.by_doi(target), None
+    else:
+        paper, version = domain.library.by_arxiv(target), target.version
     if paper is None:
         return None
     place = place_of(docname, reference, snippet_around(reference))
-    return Citation(place, paper.key, CitationKind.LINK, arxiv_id.version)
+    return Citation(place, paper.key, CitationKind.LINK, version)
+
+
+def link_target(uri: str) -> ArxivId | Doi | None:
+    try:
+        if ARXIV_URL.match(uri):
+            return parse_arxiv_id(uri)
+        if DOI_URL.match(uri):
+            return parse_doi(uri)
+    except (InvalidArxivId, InvalidDoi):
+        return None
+    return None
 
 
 def place_of(docname: str, node: nodes.Element, snippet: str) -> Place:

@@ -12,7 +12,14 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
-from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.ids import (
+    ArxivId,
+    InvalidArxivId,
+    InvalidDoi,
+    looks_like_doi,
+    parse_arxiv_id,
+    parse_doi,
+)
 from paperrefs.library import Paper
 from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
@@ -21,6 +28,7 @@ from paperrefs.sphinxext.incremental import (
     INDEX,
     STATS,
     arxiv_token,
+    doi_token,
     key_token,
     paper_view,
 )
@@ -75,8 +83,10 @@ class PaperDirective(PaperrefsDirective):
         return [marker, render.note_card(paper, version)]
 
     def lookup(self, given: str) -> tuple[ArxivId | None, Paper | None]:
-        """Resolve an arXiv ID (any form) or a bib key; warn when it is neither or unknown."""
+        """Resolve an arXiv ID (any form), a DOI or a bib key; warn when it is none or unknown."""
         library = self.domain.library
+        if looks_like_doi(given):
+            return None, self.lookup_doi(given)
         try:
             arxiv_id = parse_arxiv_id(given)
         except InvalidArxivId as error:
@@ -99,6 +109,22 @@ class PaperDirective(PaperrefsDirective):
                 location=self.get_location(),
             )
         return arxiv_id, paper
+
+    def lookup_doi(self, given: str) -> Paper | None:
+        try:
+            doi = parse_doi(given)
+        except InvalidDoi as error:
+            warn(Warn.BAD_ID, str(error), location=self.get_location())
+            return None
+        self.domain.note_dependency(self.env.docname, doi_token(doi))
+        paper = self.domain.library.by_doi(doi)
+        if paper is None:
+            warn(
+                Warn.UNRESOLVED,
+                f"DOI {doi} is not in the bibliography; add it with `paperrefs add {doi}`",
+                location=self.get_location(),
+            )
+        return paper
 
     def added_date(self) -> str:
         value = self.options.get("added")

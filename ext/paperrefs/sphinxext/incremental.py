@@ -21,7 +21,7 @@ from typing import NewType
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from paperrefs.ids import ArxivId
+from paperrefs.ids import ArxivId, Doi
 from paperrefs.library import Library
 from paperrefs.sphinxext.bibtex_compat import bibliographies_if_bibfiles_moved
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
@@ -44,9 +44,16 @@ def arxiv_token(arxiv_id: ArxivId) -> Token:
     return Token(f"arxiv:{arxiv_id.base}")
 
 
-def link_token(arxiv_id: ArxivId) -> Token:
+def doi_token(doi: Doi) -> Token:
+    """A work named by its DOI, whose entry the document shows."""
+    return Token(f"doi:{doi.folded}")
+
+
+def link_token(target: ArxivId | Doi) -> Token:
     """A paper named by a plain link: only which entry it is matters, not what it says."""
-    return Token(f"link:{arxiv_id.base}")
+    if isinstance(target, Doi):
+        return Token(f"link:doi:{target.folded}")
+    return Token(f"link:{target.base}")
 
 
 def paper_view(key: str) -> View:
@@ -67,6 +74,10 @@ def token_digests(library: Library) -> dict[Token, str]:
         if paper.arxiv_id:
             tokens.setdefault(arxiv_token(paper.arxiv_id), paper.digest)
             tokens.setdefault(link_token(paper.arxiv_id), paper.key)  # which entry, only
+        if paper.doi:
+            doi = Doi(paper.doi)
+            tokens.setdefault(doi_token(doi), paper.digest)
+            tokens.setdefault(link_token(doi), paper.key)
     return tokens
 
 
