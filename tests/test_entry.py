@@ -150,12 +150,12 @@ def test_the_entry_layout_is_fixed() -> None:
     assert format_entry("rafailov2023direct", DPO) == DPO_ENTRY
 
 
-def test_the_version_is_not_stored() -> None:
-    versioned = paper("2305.18290v3", DPO.title, DPO.authors, journal_ref="NeurIPS 2023")
-    assert format_entry("k", versioned) == format_entry(
-        "k", paper("2305.18290", DPO.title, DPO.authors, journal_ref="NeurIPS 2023")
-    )
-    assert "v3" not in format_entry("k", versioned)
+def test_the_eprint_is_unversioned_and_the_version_is_recorded_apart() -> None:
+    versioned = format_entry("k", paper("2305.18290v3", DPO.title, DPO.authors))
+    unversioned = format_entry("k", paper("2305.18290", DPO.title, DPO.authors))
+    assert "  eprint        = {2305.18290},\n  version       = {3},\n" in versioned
+    assert versioned.replace("  version       = {3},\n", "") == unversioned
+    assert "v3" not in versioned
 
 
 def test_absent_fields_are_left_out() -> None:

@@ -111,7 +111,9 @@ def format_entry(key: str, meta: PaperMetadata) -> str:
 
     The layout is fixed (field order, two-space indent, names padded to one width, one
     field per line, trailing commas) so that regenerating an entry gives the same bytes.
-    The version of ``meta.arxiv_id`` is ignored: the bibliography cites the paper.
+    The bibliography cites the paper, so ``eprint`` is unversioned; the version the
+    metadata describes, when known, is kept in biblatex's ``version`` field, which
+    BibTeX's styles ignore and biber's data model accepts.
     """
     arxiv_id = meta.arxiv_id
     fields = [
@@ -119,6 +121,7 @@ def format_entry(key: str, meta: PaperMetadata) -> str:
         ("author", format_authors(meta.authors)),
         ("year", str(arxiv_id.year)),
         ("eprint", arxiv_id.base),
+        ("version", str(arxiv_id.version or "")),
         ("archiveprefix", "arXiv"),
         ("primaryclass", escape_latex(clean_text(meta.primary_category))),
         ("doi", _doi(meta)),

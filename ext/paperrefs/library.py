@@ -37,6 +37,11 @@ class Paper:
     line: int
     aliases: tuple[str, ...] = ()
     surnames: tuple[str, ...] = ()  # of ``authors``, in order, particles included
+    version: int | None = None  # the arXiv version the entry was made from, when recorded
+
+    def older_than_recorded(self, covered: int | None) -> bool:
+        """Whether a note covering version ``covered`` predates the entry's version."""
+        return covered is not None and self.version is not None and covered < self.version
 
     @property
     def slug(self) -> str:
@@ -140,7 +145,13 @@ def paper_from_entry(entry: BibEntry) -> Paper:
         bibtex=entry.text,
         line=entry.line,
         aliases=tuple(entry.aliases),
+        version=_version(fields.get("version", "")),
     )
+
+
+def _version(value: str) -> int | None:
+    value = value.strip().lstrip("vV")
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def _venue(fields: Mapping[str, str]) -> str:

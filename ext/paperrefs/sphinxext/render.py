@@ -96,7 +96,7 @@ def note_card(paper: Paper, version: int | None) -> nodes.container:
     card += authors_node(paper, AUTHORS_IN_CARD)
     meta = meta_text(paper, version)
     if version:
-        meta += f" · this note covers version {version}"
+        meta += f" · {covers(paper, version)}"
     card += nodes.paragraph("", meta, classes=["paperrefs-meta"])
     card += links_paragraph(paper, version)
     return card
@@ -118,6 +118,13 @@ def short_citation(paper: Paper, version: int | None, kind: CitationKind) -> add
     xref[COVERED_VERSION] = version
     xref["reftitle"] = tooltip(paper)
     return xref
+
+
+def covers(paper: Paper, version: int) -> str:
+    """Which version a note covers, and the newer one the bib records if there is one."""
+    if paper.older_than_recorded(version):
+        return f"this note covers v{version}; latest v{paper.version}"
+    return f"this note covers version {version}"
 
 
 def tooltip(paper: Paper) -> str:

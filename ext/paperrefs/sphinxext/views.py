@@ -101,6 +101,9 @@ class ViewRenderer:
         versions = sorted({c.version for c in citations if c.version})
         if versions:
             line += nodes.Text(" · covers " + ", ".join(f"version {v}" for v in versions))
+            paper = self.domain.library.by_key(citations[0].key)
+            if paper is not None and paper.older_than_recorded(versions[0]):
+                line += nodes.Text(f"; latest v{paper.version}")
         item = nodes.list_item()
         item += line
         if place.snippet:
