@@ -339,6 +339,11 @@ def _brace_hint(value: str) -> str:
     return " (missing comma or brace?)"
 
 
+def value_end(text: str, start: int) -> int | None:
+    """Where the braced, quoted or bare BibTeX term starting at ``start`` ends."""
+    return _term_end(text, start)
+
+
 def _term_end(value: str, start: int) -> int | None:
     opener = value[start : start + 1]
     if opener in ("{", '"'):
@@ -424,6 +429,27 @@ def _check_new_entries(doc: BibDocument, new: Sequence[tuple[str, str]]) -> None
         parsed = parse_bib(entry_text, doc.path)
         if parsed.keys() != [key] or parsed.text.strip() != parsed.entries[0].text:
             raise ValueError(f"the text given for {key!r} is not exactly one entry with that key")
+
+
+def replace_entries(doc: BibDocument, new_texts: Mapping[str, str]) -> str:
+    """The document's text with the entries of the given keys replaced by new text.
+
+    Each new text must be one entry with the same key; every other byte of the file,
+    comments and the entries' surroundings included, stays as it is.
+    """
+    text, cursor, pieces = doc.text, 0, []
+    line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+    for entry in doc.entries:
+        if entry.key not in new_texts:
+            continue
+        replacement = new_texts[entry.key].replace("\n", doc.newline).removesuffix(doc.newline)
+        parsed = parse_bib(replacement, doc.path)
+        if parsed.keys() != [entry.key]:
+            raise ValueError(f"the text given for {entry.key!r} is not one entry with that key")
+        at = text.index(entry.text, max(cursor, line_starts[entry.line - 1]))
+        pieces += [text[cursor:at], replacement]
+        cursor = at + len(entry.text)
+    return "".join([*pieces, text[cursor:]])
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,13 @@ from paperrefs.ids import (
 )
 from paperrefs.scan import scan_docs
 from paperrefs.throttle import MIN_INTERVAL
+from paperrefs.updating import apply_updates, check_updates, describe, latest_summary
 
 DEFAULT_BIB = "bib/papers.bib"
 EXIT_OK = 0
 EXIT_UNRESOLVED = 1
 EXIT_USAGE = 2
+EXIT_OUTDATED = 3
 
 
 class UsageError(Exception):
@@ -120,6 +122,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="fetch every arXiv ID the notes cite that is missing",
     )
     commands.add_parser("check", parents=[common, docs], help="lint the bibliography and the notes")
+    update = commands.add_parser(
+        "update",
+        parents=[common, fetch],
+        help="report what changed on arXiv since entries were written; --apply writes it",
+        epilog="Exit codes: 0 all checked; 1 some entries could not be checked; 2 bad input; "
+        f"{EXIT_OUTDATED} with --check when an entry is out of date.",
+    )
+    update.add_argument(
+        "entries",
+        nargs="*",
+        metavar="KEY-OR-ID",
+        help="entries to check, by key or arXiv ID (default: every arXiv entry)",
+    )
+    mode = update.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--apply",
+        action="store_true",
+        help="write what paperrefs itself wrote and arXiv changed; hand-set values are kept",
+    )
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help=f"write nothing; exit {EXIT_OUTDATED} when any entry is out of date (for CI)",
+    )
     return parser
 
 
@@ -142,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_add(args)
         if args.command == "sync":
             return run_sync(args)
+        if args.command == "update":
+            return run_update(args)
         return run_check(args)
     except (UsageError, BibError) as error:
         say(f"error: {error}")
@@ -284,3 +312,46 @@ def run_check(args: argparse.Namespace) -> int:
     warnings = len(problems) - errors
     say(f"{errors} error(s), {warnings} warning(s) in {args.bib} and {args.docs}")
     return EXIT_USAGE if errors else EXIT_OK
+
+
+def run_update(args: argparse.Namespace) -> int:
+    bar: tqdm[Never] | None = None
+
+    def start(count: int) -> None:
+        nonlocal bar
+        say(f"asking arXiv about {count} record(s) (at most {BATCH_SIZE} per request)")
+        bar = tqdm(total=count, unit="id", file=sys.stderr, disable=None, leave=False)
+
+    def advance(done: int) -> None:
+        if bar is not None:
+            bar.update(done)
+
+    client = ArxivClient(
+        api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget
+    )
+    with client:
+        try:
+            report = check_updates(args.bib, args.entries, client, advance, start)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        finally:
+            if bar is not None:
+                bar.close()
+    for update in report.outdated:
+        say(f"{update.key} (arXiv:{update.arxiv_id}): {latest_summary(update)}")
+        for change in update.changes:
+            say(f"  {describe(change)}")
+    for key in report.missing:
+        say(f"error: {key}: arXiv has no paper for its eprint; check the entry for a typo")
+    for key, reason in report.failed.items():
+        say(f"error: {key}: could not ask arXiv: {reason}")
+    if args.apply and report.outdated:
+        written = apply_updates(args.bib, report)
+        say(f"updated {len(written)} entr{'y' if len(written) == 1 else 'ies'} in {args.bib}")
+    checked, outdated = len(report.updates), len(report.outdated)
+    say(f"{checked} entr{'y' if checked == 1 else 'ies'} checked, {outdated} out of date")
+    if report.failed or report.missing:
+        return EXIT_UNRESOLVED
+    if args.check and outdated:
+        return EXIT_OUTDATED
+    return EXIT_OK
