@@ -75,3 +75,12 @@ def test_editing_a_doi_entry_rewrites_the_note_but_not_the_page_that_only_links_
     assert "papers/fenner2015d21.html" in rewritten
     assert "notes/works.html" in rewritten  # its note card shows the title
     assert "notes/links.html" not in rewritten  # only links to it
+
+
+@pytest.mark.sphinx("html", testroot="doi", freshenv=True)
+def test_the_page_of_an_arxiv_paper_says_where_it_was_published(app: SphinxTestApp) -> None:
+    app.build()
+    page = html(app, "papers/rafailov2023direct")
+    assert "Published: doi:10.5555/NeurIPS.2023.Direct" in text(page)
+    assert 'href="https://doi.org/10.5555/NeurIPS.2023.Direct"' in page
+    assert "Published" not in text(html(app, "papers/frank1970structure"))  # is the publication

@@ -78,6 +78,13 @@ class Paper:
         return self.arxiv_id.pdf_url if self.arxiv_id else None
 
     @property
+    def published_doi(self) -> str | None:
+        """The publisher's DOI of an arXiv paper; None for arXiv's own or for no DOI."""
+        if not (self.arxiv_id and self.doi) or Doi(self.doi) == Doi(self.arxiv_id.doi):
+            return None
+        return self.doi
+
+    @property
     def doi_url(self) -> str | None:
         return Doi(self.doi).url if self.doi else None
 

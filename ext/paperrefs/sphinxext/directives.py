@@ -177,7 +177,11 @@ class PaperPageDirective(PaperrefsDirective):
         page = nodes.section(ids=[nodes.make_id(f"paper-{paper.key}")])
         page += nodes.title("", paper.display_title)
         page += render.authors_node(paper, render.AUTHORS_ON_PAGE)
-        page += nodes.paragraph("", render.meta_text(paper), classes=["paperrefs-meta"])
+        published = render.published_paragraph(paper)
+        meta = render.meta_text(paper, venue=published is None)  # the venue once, not twice
+        page += nodes.paragraph("", meta, classes=["paperrefs-meta"])
+        if published is not None:
+            page += published
         page += render.links_paragraph(paper, None)
         page += self.subsection("Cited in", backlinks_placeholder(key=paper.key))
         page += self.subsection("BibTeX", *self.bibtex_nodes(paper))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx import addnodes
 
-from paperrefs.ids import ArxivId
+from paperrefs.ids import ArxivId, Doi
 from paperrefs.library import Paper
 from paperrefs.records import CitationKind
 from paperrefs.sphinxext.nodes import CITATION_KIND, COVERED_VERSION, GENERATED, collapsible
@@ -65,11 +65,26 @@ def links_paragraph(paper: Paper, version: int | None) -> nodes.paragraph:
     return paragraph
 
 
-def meta_text(paper: Paper, version: int | None = None) -> str:
-    parts = [paper.year, paper.venue]
+def meta_text(paper: Paper, version: int | None = None, *, venue: bool = True) -> str:
+    parts = [paper.year, paper.venue if venue else ""]
     if paper.arxiv_id:
         parts.append(f"arXiv:{ArxivId(paper.arxiv_id.base, version)}")
     return " · ".join(part for part in parts if part)
+
+
+def published_paragraph(paper: Paper) -> nodes.paragraph | None:
+    """Where an arXiv paper was published, linked by its DOI, when the bib knows it."""
+    doi = paper.published_doi
+    if doi is None and not (paper.arxiv_id and paper.venue):
+        return None
+    paragraph = nodes.paragraph(classes=["paperrefs-published"])
+    paragraph += nodes.Text("Published: " if doi is None else "Published")
+    if doi is not None:
+        paragraph += nodes.Text(f" in {paper.venue}: " if paper.venue else ": ")
+        paragraph += external_link(f"doi:{doi}", Doi(doi).url)
+    else:
+        paragraph += nodes.Text(paper.venue)
+    return paragraph
 
 
 def authors_node(paper: Paper, limit: int) -> nodes.Element:
