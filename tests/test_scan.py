@@ -139,11 +139,6 @@ def test_every_location_names_the_file_and_the_line_of_the_citation() -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the URL argument of a paper directive also matches as a plain link, so the "
-    "one citation is counted twice and paperrefs check reports a missing paper twice",
-)
 def test_a_paper_directive_whose_argument_is_an_arxiv_url_is_one_citation() -> None:
     citations = scanned("```{paper} https://arxiv.org/pdf/2305.18290\n:added: 2024-07-07\n```\n")
     assert ids(citations) == {"2305.18290": [1]}

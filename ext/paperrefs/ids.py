@@ -65,7 +65,9 @@ _OLD = re.compile(
 # scanner finds it in text, the feed parser reads entry IDs with it, builds count it.
 _ARXIV_PAGE = r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
 _ID_SHAPE = r"(?:[a-zA-Z-]+(?:\.[A-Za-z]{2})?/\d{7}|\d{4}\.\d{4,5})(?:[vV]\d+)?"
-ARXIV_URL = re.compile(_ARXIV_PAGE + rf"(?P<id>{_ID_SHAPE})(?:\.pdf)?", re.ASCII | re.IGNORECASE)
+ARXIV_URL = re.compile(
+    _ARXIV_PAGE + rf"(?P<id>{_ID_SHAPE})(?:\.pdf)?(?!\d)", re.ASCII | re.IGNORECASE
+)
 _ANY_ARXIV_URL = re.compile(_ARXIV_PAGE + r"(?P<rest>.+)", re.ASCII | re.IGNORECASE)
 _PREFIX = re.compile(r"arxiv:", re.IGNORECASE)
 

@@ -17,7 +17,7 @@ from paperrefs.location import Location
 SOURCE_SUFFIXES = (".md", ".rst", ".txt")
 SKIP_DIRS = {"_build", "_static", "_templates", ".venv", "node_modules"}
 
-_DIRECTIVE = re.compile(r"^\s*(?:`{3,}|:{3,})\s*\{paper\}\s+(?P<arg>\S+)", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\s*\{paper\}\s+(?P<arg>\S+)", re.MULTILINE)
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+paper::\s+(?P<arg>\S+)", re.MULTILINE)
 # A role preceded by a backtick is inside a code span: shown as an example, not cited.
 _ROLE = re.compile(r"(?<!`)(?:\{arxiv\}|:arxiv:)`(?P<arg>[^`\n]*)`")
@@ -26,6 +26,15 @@ _CITE = re.compile(r"(?<!`)(?:\{cite(?::\w+)?\}|:cite(?::\w+)?:)`(?P<arg>[^`\n]*
 # inline code spans of two or more backticks.
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
 _CODE_SPAN = re.compile(r"(?P<ticks>`{2,})(?!`)[^\n]+?(?<!`)(?P=ticks)(?!`)")
+# A single backtick opens a role's content when a role name stands right before it.
+_ROLE_NAME = re.compile(r"(?:\{[\w:.+-]+\}|:[\w:.+-]+:)$")
+_BACKTICK_RUN = re.compile(r"`+")
+# Markdown that the build never shows: HTML comments and MyST's % comment lines.
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_MYST_COMMENT = re.compile(r"^[ \t]*%[^\n]*$", re.MULTILINE)
+# In Markdown a URL is a link only in link syntax: (url), <url> or a [label]: url definition;
+# reStructuredText makes every standalone URL a link.
+_LINK_OPENERS = ("(", "<", "]: ")
 
 
 @dataclass
@@ -55,23 +64,52 @@ def source_files(root: Path) -> Iterator[Path]:
             yield path
 
 
-def without_code(text: str) -> str:
-    """Blank out code examples, keeping every line break so line numbers stay right."""
+def without_code(text: str, *, markdown: bool = True) -> str:
+    """Blank out code examples and comments, keeping every line break so lines stay right.
+
+    Fenced blocks that are not directives (also when nested inside a directive's fence),
+    inline code spans, and, in Markdown, HTML comments and ``%`` comment lines.
+    """
     lines = text.split("\n")
-    open_fence: str | None = None  # the fence that opened the current block
-    in_code = False
+    open_blocks: list[tuple[str, bool]] = []  # (fence, is code) from the outermost in
     for number, line in enumerate(lines):
         match = _FENCE.match(line)
-        if open_fence is None and match:
-            open_fence, in_code = match["fence"], not match["info"].strip().startswith("{")
-        elif open_fence is not None and match and _closes(match, open_fence):
-            open_fence, blank_this = None, in_code
-            if blank_this:
+        in_code = any(code for _, code in open_blocks)
+        if match and open_blocks and _closes(match, open_blocks[-1][0]):
+            open_blocks.pop()
+            if in_code:
                 lines[number] = ""
             continue
-        if in_code and open_fence is not None:
+        if match and not in_code:
+            open_blocks.append((match["fence"], not match["info"].strip().startswith("{")))
+        if in_code or (open_blocks and open_blocks[-1][1]):
             lines[number] = ""
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), "\n".join(lines))
+    text = _CODE_SPAN.sub(_blank, "\n".join(lines))
+    if markdown:
+        text = _MYST_COMMENT.sub(_blank, _HTML_COMMENT.sub(_blank, text))
+    return _without_single_tick_code(text)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match[0])
+
+
+def _without_single_tick_code(text: str) -> str:
+    """Blank `code` spans; a role's `content` (``{arxiv}`ID```, ``:cite:`key```) stays."""
+    pieces, cursor, role_open, code_from = [], 0, False, -1
+    for run in _BACKTICK_RUN.finditer(text):
+        if len(run[0]) != 1:
+            continue
+        if role_open:
+            role_open = False
+        elif code_from >= 0:
+            pieces += [text[cursor:code_from], re.sub(r"[^\n]", " ", text[code_from : run.end()])]
+            cursor, code_from = run.end(), -1
+        elif _ROLE_NAME.search(text, max(0, run.start() - 40), run.start()):
+            role_open = True
+        else:
+            code_from = run.start()
+    return "".join([*pieces, text[cursor:]])
 
 
 def _closes(match: re.Match[str], fence: str) -> bool:
@@ -80,17 +118,24 @@ def _closes(match: re.Match[str], fence: str) -> bool:
 
 
 def scan_text(text: str, path: Path, citations: Citations) -> None:
-    text = without_code(text)
+    markdown = path.suffix == ".md"
+    text = without_code(text, markdown=markdown)
 
     def where(offset: int) -> Location:
         return Location(path, text.count("\n", 0, offset) + 1)
 
+    arguments: list[tuple[int, int]] = []  # a directive's argument is not also a link
     for pattern in (_DIRECTIVE, _RST_DIRECTIVE):
         for match in pattern.finditer(text):
+            arguments.append(match.span("arg"))
             citations.add_id(match["arg"], where(match.start("arg")), key_allowed=True)
     for match in _ROLE.finditer(text):
         citations.add_id(match["arg"].strip(), where(match.start("arg")))
     for match in ARXIV_URL.finditer(text):
+        if any(start <= match.start() < end for start, end in arguments):
+            continue
+        if markdown and not text[: match.start()].endswith(_LINK_OPENERS):
+            continue
         citations.add_id(match[0], where(match.start()))
     for match in _CITE.finditer(text):
         for key in match["arg"].split(","):

@@ -25,6 +25,7 @@ from paperrefs.records import Citation, CitationKind, Note, Place
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
 from paperrefs.sphinxext.incremental import key_token, link_token
 from paperrefs.sphinxext.nodes import CITATION_KIND, COVERED_VERSION, GENERATED, note_marker
+from paperrefs.sphinxext.warnings import SYNC_HINT, Warn, warn
 from paperrefs.text import shorten
 
 
@@ -92,6 +93,12 @@ def citation_from_link(
         paper, version = domain.library.by_doi(target), None
     else:
         paper, version = domain.library.by_arxiv(target), target.version
+        if paper is None:  # paperrefs sync fetches what notes link to, as `check` says
+            warn(
+                Warn.UNRESOLVED,
+                f"arXiv:{target} is linked but not in the bibliography; {SYNC_HINT}",
+                location=reference,
+            )
     if paper is None:
         return None
     place = place_of(docname, reference, snippet_around(reference))

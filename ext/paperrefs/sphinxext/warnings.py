@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from docutils.nodes import Node
 from sphinx.util import logging
 
 from paperrefs.location import Location
@@ -29,11 +30,11 @@ class Warn(StrEnum):
     FEED = "feed"  # the Atom feed cannot be written (no base URL)
 
 
-def warn(subtype: Warn, message: str, location: str | Location | None = None) -> None:
+def warn(subtype: Warn, message: str, location: str | Location | Node | None = None) -> None:
     """Log a warning of type ``paperrefs`` and the given subtype at a source location.
 
-    ``location`` is what Sphinx accepts (a ``docname``/``(docname, line)`` pair comes from
-    directives as a ``"path:line"`` string) or a :class:`~paperrefs.location.Location`.
+    ``location`` is what Sphinx accepts (a ``"path:line"`` string, or a node, whose source
+    and line it reads) or a :class:`~paperrefs.location.Location`.
     """
     where = str(location) if isinstance(location, Location) else location
     logger.warning(message, location=where, type="paperrefs", subtype=subtype.value)
