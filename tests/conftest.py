@@ -1,20 +1,19 @@
-"""Shared fixtures. Sphinx test roots live in tests/roots/test-<name>/."""
+"""Fixtures only; what tests share besides fixtures lives in tests/helpers/.
+
+Sphinx test roots live in tests/roots/test-<name>/.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+from tests.helpers.paths import REPO, ROOTS, copy_root
 
-REPO = Path(__file__).resolve().parent.parent
-ROOTS = Path(__file__).resolve().parent / "roots"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+pytest_plugins = ("sphinx.testing.fixtures",)
 
 
 @pytest.fixture(scope="session")
@@ -23,32 +22,10 @@ def rootdir() -> Path:
     return ROOTS
 
 
-def require_tool(name: str, path: str | None = None) -> str:
-    """Return the executable's path; skip without it, but fail in CI where it must exist."""
-    found = path if path and Path(path).exists() else shutil.which(name)
-    if found:
-        return found
-    message = f"{name} is not installed (see .ci/apt-packages.txt)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A private copy of the ``test-site`` root, safe to edit between builds."""
     return copy_root("site", tmp_path)
-
-
-def snapshot(path: Path) -> tuple[bytes, int]:
-    """A file's bytes and modification time: both must stay when nothing is written."""
-    return path.read_bytes(), path.stat().st_mtime_ns
-
-
-def copy_root(name: str, tmp_path: Path) -> Path:
-    target = tmp_path / name
-    shutil.copytree(ROOTS / f"test-{name}", target)
-    return target
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from paperrefs.ids import ArxivId
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.conftest import snapshot
+from tests.helpers.paths import snapshot
 from tests.test_arxiv_client import atom_response, feed_xml
 from tests.test_cli import run
 

@@ -11,7 +11,7 @@ from paperrefs.entry import format_entry
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
-from tests.conftest import REPO, require_tool
+from tests.helpers.paths import REPO, require_tool
 
 pytestmark = pytest.mark.tex
 

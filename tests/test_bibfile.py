@@ -25,7 +25,7 @@ from paperrefs.entry import format_entry
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
-from tests.conftest import snapshot
+from tests.helpers.paths import snapshot
 
 HAND_WRITTEN = """\
 % My bibliography -- edited by hand.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 GOOD_KEYS = ["rafailov2023direct", "schulman2017proximal", "schulman2015trust"]
 

@@ -12,7 +12,7 @@ from paperrefs.bibfile import add_papers
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
-from tests.sphinx_build import MakeApp, build, warnings_of
+from tests.helpers.sphinx import MakeApp, build, warnings_of
 
 WRITES = 40
 FIRST_PAGES = 4  # entries of the test site's bib

@@ -15,10 +15,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.conftest import REPO
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.paths import ATOM_FIXTURES
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
-FEED = (REPO / "tests" / "fixtures" / "atom" / "dialect_b_three_papers.xml").read_text("utf-8")
+FEED = (ATOM_FIXTURES / "dialect_b_three_papers.xml").read_text("utf-8")
 NEW_ID = "2502.11873"
 NEW_ENTRY = re.compile(r"eprint\s*=\s*\{2502\.11873\}")
 

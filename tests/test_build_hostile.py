@@ -13,7 +13,7 @@ from paperrefs.entry import format_entry
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 ODD_TITLE = "&amp; entities, RTL עברית العربية, emoji 🚀🧪, combining e\u0301 a\u0308"
 RST_TITLE = ".. raw:: html <b>x</b> :math:`x` |subst| `link <javascript:x>`_"

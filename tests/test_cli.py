@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.conftest import REPO
+from tests.helpers.paths import REPO
 
 HAND_WRITTEN = """% My bibliography: hand edits must survive.
 @string{nips = "NeurIPS"}

@@ -10,13 +10,8 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
-
-
-def text_of(page: str) -> str:
-    soup = BeautifulSoup(page, "html.parser")
-    body = soup.select_one("article") or soup
-    return " ".join(body.get_text(" ").split())
+from tests.helpers.html import text_of
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 
 def test_builds_without_warnings(make_app: MakeApp, site: Path) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.html import body_texts
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 HOSTILE_ENTRY = r"""
 @misc{evil2024script,
@@ -23,16 +24,6 @@ HOSTILE_ENTRY = r"""
   doi = {10.1000/"><script>alert(4)</script>}
 }
 """
-
-
-def body_texts(outdir: Path) -> dict[str, str]:
-    """Every HTML page's article text, for comparing two builds' visible output."""
-    result = {}
-    for path in sorted(outdir.rglob("*.html")):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        article = soup.select_one("div.body") or soup.select_one("article") or soup
-        result[str(path.relative_to(outdir))] = str(article)
-    return result
 
 
 def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, site: Path) -> None:

@@ -24,7 +24,7 @@ from paperrefs.ids import ArxivId, parse_arxiv_id
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.conftest import snapshot
+from tests.helpers.paths import snapshot
 from tests.test_arxiv_client import (
     FIXTURES,
     Action,

@@ -24,8 +24,8 @@ from pybtex.database import parse_file
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.conftest import require_tool
-from tests.test_entry import undo_escapes
+from tests.helpers.bibs import undo_escapes
+from tests.helpers.paths import require_tool
 
 
 @dataclass
