@@ -10,7 +10,7 @@ from paperrefs.atom import ARXIV_NS, ATOM_NS, FeedError, ParsedFeed, parse_feed
 from paperrefs.ids import ArxivId
 from paperrefs.metadata import PaperMetadata
 
-from tests.helpers.paths import ATOM_FIXTURES as FIXTURES
+from tests.helpers.paths import ATOM_FIXTURES
 
 FEED_OPEN = (
     f'<feed xmlns="{ATOM_NS}" xmlns:arxiv="{ARXIV_NS}" '
@@ -19,7 +19,7 @@ FEED_OPEN = (
 
 
 def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return (ATOM_FIXTURES / name).read_bytes()
 
 
 def feed_of(*entries: str) -> bytes:

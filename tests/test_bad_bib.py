@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 from paperrefs.bibfile import read_bib
-from paperrefs.ids import ArxivId
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
+from tests.helpers.fake_arxiv import FakeArxiv
 from tests.helpers.paths import snapshot
-from tests.test_arxiv_client import atom_response, feed_xml
 from tests.test_cli import run
 
 NEW_KEY = "tester2023paper"  # what the fake arXiv's 2305.18290 becomes
@@ -45,17 +43,10 @@ BROKEN: dict[str, tuple[bytes, int, str]] = {
 
 
 @pytest.fixture
-def asked(httpserver: HTTPServer) -> Iterator[list[str]]:
-    """The ID lists requested; every request gets 2305.18290 (by Ada Tester)."""
-    seen: list[str] = []
-
-    def handle(request: Request) -> Response:
-        seen.append(request.args.get("id_list", ""))
-        return atom_response(feed_xml([ArxivId("2305.18290", 1)]))
-
-    httpserver.expect_request("/api/query").respond_with_handler(handle)
-    yield seen
-    httpserver.check()
+def arxiv(arxiv: FakeArxiv) -> FakeArxiv:
+    """The fake arXiv, knowing 2305.18290 (by Ada Tester)."""
+    arxiv.add("2305.18290")
+    return arxiv
 
 
 def bib_at(tmp_path: Path, content: bytes) -> Path:
@@ -76,7 +67,7 @@ def notes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_a_broken_bib_is_refused_with_file_and_line_by_add(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, case: str
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, case: str
 ) -> None:
     content, line, words = BROKEN[case]
     bib = bib_at(tmp_path, content)
@@ -86,13 +77,13 @@ def test_a_broken_bib_is_refused_with_file_and_line_by_add(
     assert f"error: {Path('bib') / 'papers.bib'}:{line}: " in result.stderr
     assert words in result.stderr
     assert "Traceback" not in result.stderr
-    assert (result.stdout, asked) == ("", [])
+    assert (result.stdout, arxiv.asked) == ("", [])
     assert snapshot(bib) == before
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_a_broken_bib_is_refused_with_file_and_line_by_sync_and_check(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, case: str
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, case: str
 ) -> None:
     content, line, words = BROKEN[case]
     bib = bib_at(tmp_path, content)
@@ -104,12 +95,12 @@ def test_a_broken_bib_is_refused_with_file_and_line_by_sync_and_check(
         assert f"{Path('bib') / 'papers.bib'}:{line}: " in result.stderr
         assert words in result.stderr
         assert "Traceback" not in result.stderr
-    assert asked == []
+    assert arxiv.asked == []
     assert snapshot(bib) == before
 
 
 def test_the_same_paper_under_two_keys_is_flagged_and_never_added_again(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     twice = (
         "@misc{first2023dpo,\n  title = {DPO},\n  eprint = {2305.18290},\n}\n\n"
@@ -127,7 +118,7 @@ def test_the_same_paper_under_two_keys_is_flagged_and_never_added_again(
         f"{Path('bib') / 'papers.bib'}:6: error: second2023dpo is arXiv:2305.18290 again "
         "(already first2023dpo)" in checked.stderr
     )
-    assert asked == []
+    assert arxiv.asked == []
     assert snapshot(bib) == before
 
 
@@ -145,7 +136,7 @@ def read_only(tmp_path: Path) -> Iterator[list[Path]]:
     [("file", "the file is read-only"), ("folder", "folder bib is read-only")],
 )
 def test_a_read_only_bib_or_folder_is_refused_before_fetching(
-    asked: list[str],
+    arxiv: FakeArxiv,
     httpserver: HTTPServer,
     tmp_path: Path,
     read_only: list[Path],
@@ -160,28 +151,28 @@ def test_a_read_only_bib_or_folder_is_refused_before_fetching(
     result = run(["add", "2305.18290"], httpserver, tmp_path)
     assert result.returncode == 2
     assert f"error: {Path('bib') / 'papers.bib'}: {message}" in result.stderr
-    assert asked == []
+    assert arxiv.asked == []
     assert snapshot(bib) == before
     assert sorted(os.listdir(bib.parent)) == ["papers.bib"]
 
 
 def test_a_read_only_bib_that_needs_no_write_is_fine(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, read_only: list[Path]
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, read_only: list[Path]
 ) -> None:
     bib = bib_at(tmp_path, b"@misc{dpo,\n  title = {DPO},\n  eprint = {2305.18290},\n}\n")
     bib.chmod(0o444)
     read_only.append(bib)
     result = run(["add", "2305.18290"], httpserver, tmp_path)
-    assert (result.returncode, result.stdout, asked) == (0, "dpo\n", [])
+    assert (result.returncode, result.stdout, arxiv.asked) == (0, "dpo\n", [])
 
 
 def test_a_missing_folder_is_refused_before_fetching_and_not_created(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     result = run(["add", "--bib", "nope/papers.bib", "2305.18290"], httpserver, tmp_path)
     assert result.returncode == 2
     assert f"error: {Path('nope') / 'papers.bib'}: folder nope does not exist" in result.stderr
-    assert asked == []
+    assert arxiv.asked == []
     assert not (tmp_path / "nope").exists()
 
 
@@ -207,7 +198,7 @@ ODD: dict[str, bytes] = {
 
 @pytest.mark.parametrize("case", list(ODD))
 def test_odd_but_valid_files_get_the_entry_and_keep_every_byte(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, case: str
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, case: str
 ) -> None:
     original = ODD[case]
     bib = bib_at(tmp_path, original)
@@ -228,7 +219,7 @@ def test_odd_but_valid_files_get_the_entry_and_keep_every_byte(
 
 @pytest.mark.parametrize("content", [None, b"", b"\n\n"], ids=["absent", "empty", "blank"])
 def test_an_absent_or_empty_bib_gets_its_first_entry(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, content: bytes | None
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, content: bytes | None
 ) -> None:
     bib = tmp_path / "bib" / "papers.bib"
     bib.parent.mkdir()

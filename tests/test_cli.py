@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
+from tests.helpers.fake_arxiv import FakeArxiv, Paper
 from tests.helpers.paths import REPO
 
 HAND_WRITTEN = """% My bibliography: hand edits must survive.
@@ -27,26 +27,15 @@ HAND_WRITTEN = """% My bibliography: hand edits must survive.
 }
 """
 
-FEED = """<?xml version='1.0' encoding='UTF-8'?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"
-      xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">
-  <id>https://arxiv.org/api/test</id><title>arXiv Query: test</title>
-  <opensearch:totalResults>1</opensearch:totalResults>
-  <entry>
-    <id>http://arxiv.org/abs/2305.18290v3</id>
-    <updated>2024-07-29T22:26:36Z</updated>
-    <title>Direct Preference Optimization: Your Language Model is Secretly a Reward Model</title>
-    <summary>An abstract.</summary>
-    <published>2023-05-29T17:57:46Z</published>
-    <author><name>Rafael Rafailov</name></author>
-    <author><name>Archit Sharma</name></author>
-    <arxiv:primary_category term="cs.LG"/>
-    <arxiv:journal_ref>NeurIPS 2023</arxiv:journal_ref>
-  </entry>
-</feed>
-"""
-
-EMPTY_FEED = FEED.split("<entry>")[0] + "</feed>\n"
+# What the fake arXiv knows: one paper, at version 3.
+DPO = Paper(
+    title="Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
+    authors=("Rafael Rafailov", "Archit Sharma"),
+    abstract="An abstract.",
+    published="2023-05-29T17:57:46Z",
+    updated="2024-07-29T22:26:36Z",
+    journal_ref="NeurIPS 2023",
+)
 
 
 def run(args: list[str], server: HTTPServer, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -65,22 +54,11 @@ def run(args: list[str], server: HTTPServer, tmp_path: Path) -> subprocess.Compl
     )
 
 
-def serve_feed(server: HTTPServer) -> list[str]:
-    """Answer every query with the DPO feed when it asks for 2305.18290, else empty."""
-    asked: list[str] = []
-
-    def handler(request: Request) -> Response:
-        asked.append(request.args.get("id_list", ""))
-        requested = asked[-1]
-        if not requested.startswith("2305.18290"):
-            return Response(EMPTY_FEED, content_type="application/atom+xml")
-        # arXiv answers a versioned request with that version, a bare one with the latest.
-        version = requested.partition("v")[2] or "3"
-        body = FEED.replace("2305.18290v3", f"2305.18290v{version}")
-        return Response(body, content_type="application/atom+xml")
-
-    server.expect_request("/api/query").respond_with_handler(handler)
-    return asked
+@pytest.fixture
+def arxiv(arxiv: FakeArxiv) -> FakeArxiv:
+    """The fake arXiv, knowing DPO (2305.18290, latest version 3) and no other paper."""
+    arxiv.add("2305.18290", version=3, paper=DPO)
+    return arxiv
 
 
 @pytest.fixture
@@ -92,13 +70,12 @@ def bib(tmp_path: Path) -> Path:
 
 
 def test_add_inserts_one_entry_and_keeps_every_other_byte(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
     result = run(["add", "https://arxiv.org/pdf/2305.18290v2"], httpserver, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "rafailov2023direct\n"
-    assert asked == ["2305.18290v2"]
+    assert arxiv.asked == ["2305.18290v2"]
     text = bib.read_text(encoding="utf-8")
     start = text.index("@misc{rafailov2023direct,")
     end = text.index("@misc{zzz2021last")
@@ -109,9 +86,8 @@ def test_add_inserts_one_entry_and_keeps_every_other_byte(
 
 
 def test_add_of_a_paper_already_there_asks_nothing_and_writes_nothing(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
     assert run(["add", "2305.18290"], httpserver, tmp_path).returncode == 0
     before = bib.stat().st_mtime_ns, bib.read_bytes()
     result = run(["add", "arXiv:2305.18290v1"], httpserver, tmp_path)
@@ -119,24 +95,22 @@ def test_add_of_a_paper_already_there_asks_nothing_and_writes_nothing(
     assert result.stdout == "rafailov2023direct\n"
     assert "already in" in result.stderr
     assert (bib.stat().st_mtime_ns, bib.read_bytes()) == before
-    assert len(asked) == 1
+    assert len(arxiv.asked) == 1
 
 
 def test_malformed_id_is_bad_input_and_nothing_is_fetched(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
     result = run(["add", "2305.18290", "2401.1"], httpserver, tmp_path)
     assert result.returncode == 2
     assert "not an arXiv ID: '2401.1'" in result.stderr
-    assert asked == []
+    assert arxiv.asked == []
     assert bib.read_text(encoding="utf-8") == HAND_WRITTEN
 
 
 def test_unknown_id_exits_1_and_leaves_the_bib_alone(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
 ) -> None:
-    serve_feed(httpserver)
     result = run(["add", "2401.99999"], httpserver, tmp_path)
     assert result.returncode == 1
     assert "arXiv has no paper 2401.99999" in result.stderr
@@ -144,22 +118,20 @@ def test_unknown_id_exits_1_and_leaves_the_bib_alone(
 
 
 def test_broken_bib_is_refused_with_file_and_line(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
     broken = HAND_WRITTEN.replace("title = {The Last Paper},", "title = {The Last Paper,")
     bib.write_text(broken, encoding="utf-8")
     result = run(["add", "2305.18290"], httpserver, tmp_path)
     assert result.returncode == 2
     assert "bib/papers.bib:8: " in result.stderr  # where the broken entry starts
-    assert asked == []
+    assert arxiv.asked == []
     assert bib.read_text(encoding="utf-8") == broken
 
 
 def test_sync_fetches_what_the_notes_cite(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "note.md").write_text(
@@ -168,7 +140,7 @@ def test_sync_fetches_what_the_notes_cite(
     )
     result = run(["sync"], httpserver, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert asked == ["2305.18290"]
+    assert arxiv.asked == ["2305.18290"]
     assert "@misc{rafailov2023direct," in bib.read_text(encoding="utf-8")
 
 

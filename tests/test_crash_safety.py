@@ -21,12 +21,11 @@ from pathlib import Path
 import pytest
 from paperrefs.bibfile import add_papers, read_bib
 from paperrefs.entry import format_entry
-from paperrefs.ids import ArxivId, parse_arxiv_id
+from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
-from tests.test_arxiv_client import atom_response, feed_xml
+from tests.helpers.fake_arxiv import FakeArxiv
 
 KILLS = 25
 
@@ -197,18 +196,10 @@ def _small_file_limit() -> None:
 
 
 @pytest.fixture
-def arxiv(httpserver: HTTPServer) -> Iterator[list[tuple[float, str]]]:
-    """Every ID is a paper; records when each request arrived."""
-    seen: list[tuple[float, str]] = []
-
-    def handle(request: Request) -> Response:
-        id_list = request.args.get("id_list", "")
-        seen.append((time.monotonic(), id_list))
-        return atom_response(feed_xml([ArxivId(text, 1) for text in id_list.split(",")]))
-
-    httpserver.expect_request("/api/query").respond_with_handler(handle)
-    yield seen
-    httpserver.check()
+def any_paper(arxiv: FakeArxiv) -> FakeArxiv:
+    """The fake arXiv, with every ID a paper."""
+    arxiv.any_id = True
+    return arxiv
 
 
 @contextlib.contextmanager
@@ -229,7 +220,7 @@ def small_disk(folder: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_leaves_the_bib_intact_with_a_clear_error(
-    arxiv: list[tuple[float, str]], httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     with small_disk(tmp_path / "bib") as folder:
         path = folder / "papers.bib"
@@ -245,7 +236,7 @@ def test_a_full_disk_leaves_the_bib_intact_with_a_clear_error(
 
 
 def test_a_file_size_limit_leaves_the_bib_intact_with_a_clear_error(
-    arxiv: list[tuple[float, str]], httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     folder = tmp_path / "bib"
     folder.mkdir()
@@ -261,7 +252,7 @@ def test_a_file_size_limit_leaves_the_bib_intact_with_a_clear_error(
 
 
 def test_two_adds_at_once_keep_both_entries_and_space_their_requests(
-    arxiv: list[tuple[float, str]], httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     folder = tmp_path / "bib"
     folder.mkdir()
@@ -278,5 +269,5 @@ def test_two_adds_at_once_keep_both_entries_and_space_their_requests(
     assert document.by_eprint("2401.00002") is not None
     assert all(text in document.text for text in hand_made)
     assert len(document.entries) == 52
-    (first, _), (second, _) = sorted(arxiv)
+    first, second = sorted(seen.at for seen in any_paper.seen)
     assert second - first >= 3 - 0.05  # one shared rate limit for both processes

@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,21 +21,19 @@ import pytest
 from paperrefs.arxiv import ArxivClient
 from paperrefs.bibfile import read_bib
 from paperrefs.ids import ArxivId, parse_arxiv_id
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
-from tests.helpers.paths import snapshot
-from tests.test_arxiv_client import (
-    FIXTURES,
+from tests.helpers.fake_arxiv import (
     Action,
+    FakeArxiv,
     RawServer,
     atom_response,
-    error_feed_xml,
     feed_xml,
     gzip_bomb,
     reset,
     stall,
 )
+from tests.helpers.paths import ATOM_FIXTURES, snapshot
 
 HAND_WRITTEN = """% Hand-written: every byte must survive.
 @string{nips = "NeurIPS"}
@@ -110,47 +108,6 @@ def bib(tmp_path: Path) -> Path:
     return path
 
 
-@dataclass
-class Scripted:
-    """Answers with the queued responses in turn, then like arXiv for the known papers."""
-
-    known: set[str]
-    script: list[Response]
-    seen: list[tuple[float, list[str]]]
-    reject: str | None = None
-
-    def handle(self, request: Request) -> Response:
-        id_list = request.args.get("id_list", "").split(",")
-        self.seen.append((time.monotonic(), id_list))
-        if self.script:
-            return self.script.pop(0)
-        if self.reject is not None and self.reject in id_list:
-            return atom_response(error_feed_xml(self.reject), 400)
-        found = [ArxivId(text, 1) for text in id_list if text in self.known]
-        return atom_response(feed_xml(list(reversed(found))))  # never in the asked order
-
-
-@pytest.fixture
-def arxiv(httpserver: HTTPServer) -> Iterator[Scripted]:
-    fake = Scripted(known=set(), script=[], seen=[])
-    httpserver.expect_request("/api/query").respond_with_handler(fake.handle)
-    yield fake
-    httpserver.check()
-
-
-@pytest.fixture
-def raw_url() -> Iterator[Callable[[list[Action]], str]]:
-    servers: list[RawServer] = []
-
-    def start(actions: list[Action]) -> str:
-        servers.append(RawServer(actions))
-        return servers[-1].url
-
-    yield start
-    for server in servers:
-        server.close()
-
-
 def assert_failed_cleanly(run: Run, bib: Path, before: tuple[bytes, int], reason: str) -> None:
     assert run.returncode == 1, run.stderr
     assert f"error: could not fetch 2305.18290: {reason}" in run.stderr
@@ -179,11 +136,11 @@ HTTP_FAULTS = {
         "arXiv kept failing (unusable response: not well-formed",
     ),
     "html-page": (
-        [Response((FIXTURES / "captive_portal.html").read_bytes(), content_type="text/html")],
+        [Response((ATOM_FIXTURES / "captive_portal.html").read_bytes(), content_type="text/html")],
         "arXiv kept failing (unusable response: refused XML with a DTD",
     ),
     "entity-bomb": (
-        [atom_response((FIXTURES / "billion_laughs.xml").read_bytes())],
+        [atom_response((ATOM_FIXTURES / "billion_laughs.xml").read_bytes())],
         "arXiv kept failing (unusable response: refused XML with a DTD",
     ),
     "gzip-bomb": (
@@ -199,14 +156,14 @@ HTTP_FAULTS = {
 
 @pytest.mark.parametrize("fault", list(HTTP_FAULTS))
 def test_http_faults_exit_1_quickly_and_leave_the_bib_alone(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer, fault: str
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path, fault: str
 ) -> None:
     responses, reason = HTTP_FAULTS[fault]
-    arxiv.known.add("2305.18290")
+    arxiv.add("2305.18290")
     arxiv.script += responses * 5  # the fault persists
     before = snapshot(bib)
     args = ["add", "--retry-budget", "2", "2305.18290"]
-    run = run_cli(args, httpserver.url_for("/api/query"), tmp_path)
+    run = run_cli(args, arxiv.url, tmp_path)
     assert_failed_cleanly(run, bib, before, reason)
     assert len(arxiv.seen) == 1  # the next try would not fit the 2 s budget: none is made
 
@@ -220,7 +177,7 @@ def test_http_faults_exit_1_quickly_and_leave_the_bib_alone(
     ids=["connection-reset", "stall-past-timeout"],
 )
 def test_socket_faults_exit_1_quickly_and_leave_the_bib_alone(
-    raw_url: Callable[[list[Action]], str],
+    raw_server: Callable[[list[Action]], RawServer],
     bib: Path,
     tmp_path: Path,
     action: Action,
@@ -228,20 +185,18 @@ def test_socket_faults_exit_1_quickly_and_leave_the_bib_alone(
     reason: str,
 ) -> None:
     before = snapshot(bib)
-    url = raw_url([action])
+    url = raw_server([action]).url
     run = run_cli(["add", "--retry-budget", "2", *options, "2305.18290"], url, tmp_path)
     assert_failed_cleanly(run, bib, before, reason)
 
 
 def test_a_budget_spent_on_one_batch_is_not_spent_again_on_the_next(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
     arxiv.script += [Response("Service Unavailable", 503)] * 10
     before = snapshot(bib)
     requested = [f"2401.{n:05d}" for n in range(1, 151)]  # two batches
-    run = run_cli(
-        ["add", "--retry-budget", "2", *requested], httpserver.url_for("/api/query"), tmp_path
-    )
+    run = run_cli(["add", "--retry-budget", "2", *requested], arxiv.url, tmp_path)
     assert run.returncode == 1
     assert "could not fetch 2401.00001: arXiv kept failing (HTTP 503)" in run.stderr
     assert "could not fetch 2401.00150: not requested: arXiv kept failing" in run.stderr
@@ -251,27 +206,27 @@ def test_a_budget_spent_on_one_batch_is_not_spent_again_on_the_next(
 
 
 def test_429_then_success_waits_retry_after_and_writes(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
-    arxiv.known.add("2305.18290")
+    arxiv.add("2305.18290")
     arxiv.script.append(Response("slow down", 429, headers={"Retry-After": "4"}))
-    run = run_cli(["add", "2305.18290"], httpserver.url_for("/api/query"), tmp_path)
+    run = run_cli(["add", "2305.18290"], arxiv.url, tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout == "tester2023paper\n"
-    (first, _), (second, _) = arxiv.seen
+    first, second = (seen.at for seen in arxiv.seen)
     assert second - first >= 4 - 0.05
     assert "arXiv request failed (HTTP 429); retrying in 4.0 s" in run.stderr
     assert bib.read_text(encoding="utf-8").startswith(HAND_WRITTEN.split("@misc{zzz")[0])
 
 
 def test_503_then_success_backs_off_at_least_3_s(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
-    arxiv.known.add("2305.18290")
+    arxiv.add("2305.18290")
     arxiv.script.append(Response("Service Unavailable", 503))
-    run = run_cli(["add", "2305.18290"], httpserver.url_for("/api/query"), tmp_path)
+    run = run_cli(["add", "2305.18290"], arxiv.url, tmp_path)
     assert run.returncode == 0, run.stderr
-    (first, _), (second, _) = arxiv.seen
+    first, second = (seen.at for seen in arxiv.seen)
     assert second - first >= 3 - 0.05
 
 
@@ -281,17 +236,17 @@ def written_keys(bib: Path) -> dict[str, str]:
 
 
 def test_a_short_feed_writes_what_came_and_reports_the_rest(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
-    arxiv.known |= {"2401.00001", "2401.00003"}
+    arxiv.add("2401.00001", "2401.00003")
     run = run_cli(
         ["add", "2401.00001", "2401.00002", "2401.00003"],
-        httpserver.url_for("/api/query"),
+        arxiv.url,
         tmp_path,
     )
     assert run.returncode == 1
     assert "error: arXiv has no paper 2401.00002" in run.stderr
-    assert [ids for _, ids in arxiv.seen] == [
+    assert [seen.id_list for seen in arxiv.seen] == [
         ["2401.00001", "2401.00002", "2401.00003"],
         ["2401.00002"],  # asked once more: short feeds are often transient
     ]
@@ -300,17 +255,17 @@ def test_a_short_feed_writes_what_came_and_reports_the_rest(
 
 
 def test_an_error_feed_in_a_batch_of_good_ids_sinks_only_the_bad_one(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
-    arxiv.known |= {"2401.00001"}
-    arxiv.reject = "2401.00002"  # well-formed for us, refused by this server
-    run = run_cli(["add", "2401.00001", "2401.00002"], httpserver.url_for("/api/query"), tmp_path)
+    arxiv.add("2401.00001")
+    arxiv.rejects.add("2401.00002")  # well-formed for us, refused by this server
+    run = run_cli(["add", "2401.00001", "2401.00002"], arxiv.url, tmp_path)
     assert run.returncode == 1
     assert (
         "could not fetch 2401.00002: arXiv rejected it: incorrect id format for 2401.00002"
         in run.stderr
     )
-    assert [ids for _, ids in arxiv.seen] == [
+    assert [seen.id_list for seen in arxiv.seen] == [
         ["2401.00001", "2401.00002"],
         ["2401.00001"],
         ["2401.00002"],
@@ -320,11 +275,11 @@ def test_an_error_feed_in_a_batch_of_good_ids_sinks_only_the_bad_one(
 
 
 def test_entries_out_of_order_are_matched_by_id(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
     requested = ["2401.00003", "2401.00001", "2401.00002"]
-    arxiv.known |= set(requested)
-    run = run_cli(["add", *requested], httpserver.url_for("/api/query"), tmp_path)
+    arxiv.add(*requested)
+    run = run_cli(["add", *requested], arxiv.url, tmp_path)
     assert run.returncode == 0, run.stderr
     keys = written_keys(bib)
     # Stdout follows the order asked; each key belongs to its own paper.
@@ -333,30 +288,26 @@ def test_entries_out_of_order_are_matched_by_id(
         assert entry.fields["title"] == f"Paper {{{entry.fields['eprint']}v1}}"
 
 
-def test_101_ids_take_two_requests_3_s_apart(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
-) -> None:
+def test_101_ids_take_two_requests_3_s_apart(arxiv: FakeArxiv, bib: Path, tmp_path: Path) -> None:
     requested = [f"2402.{n:05d}" for n in range(1, 102)]
-    arxiv.known |= set(requested)
-    run = run_cli(["add", *requested], httpserver.url_for("/api/query"), tmp_path)
+    arxiv.add(*requested)
+    run = run_cli(["add", *requested], arxiv.url, tmp_path)
     assert run.returncode == 0, run.stderr
-    assert [len(ids) for _, ids in arxiv.seen] == [100, 1]
-    (first, _), (second, _) = arxiv.seen
+    assert [len(seen.id_list) for seen in arxiv.seen] == [100, 1]
+    first, second = (seen.at for seen in arxiv.seen)
     assert second - first >= 3 - 0.05
     assert len(written_keys(bib)) == 101
     assert len(run.stdout.split()) == 101
 
 
-def test_700_ids_are_split_into_short_requests(
-    arxiv: Scripted, tmp_path: Path, httpserver: HTTPServer
-) -> None:
+def test_700_ids_are_split_into_short_requests(arxiv: FakeArxiv, tmp_path: Path) -> None:
     # In-process with a short interval: the split, not the spacing, is under test here.
     requested = [parse_arxiv_id(f"2403.{n:05d}") for n in range(1, 701)]
-    arxiv.known |= {str(arxiv_id) for arxiv_id in requested}
-    url = httpserver.url_for("/api/query")
+    arxiv.add(*map(str, requested))
+    url = arxiv.url
     with ArxivClient(url, min_interval=0.01, throttle_path=tmp_path / "t") as client:
         result = client.fetch(requested)
     assert sorted(result.found) == requested
-    assert [len(ids) for _, ids in arxiv.seen] == [100] * 7
-    longest = max(len(",".join(ids)) for _, ids in arxiv.seen)
+    assert [len(seen.id_list) for seen in arxiv.seen] == [100] * 7
+    longest = max(len(asked) for asked in arxiv.asked)
     assert longest < 1_200  # far below the 8 KB request lines servers accept
