@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
 
+from tests.helpers.cli import run_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv, Paper
 from tests.helpers.paths import REPO
 
@@ -38,22 +35,6 @@ DPO = Paper(
 )
 
 
-def run(args: list[str], server: HTTPServer, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": server.url_for("/api/query"),
-        "PAPERREFS_THROTTLE_FILE": str(tmp_path / "throttle"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "paperrefs", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def arxiv(arxiv: FakeArxiv) -> FakeArxiv:
     """The fake arXiv, knowing DPO (2305.18290, latest version 3) and no other paper."""
@@ -70,9 +51,9 @@ def bib(tmp_path: Path) -> Path:
 
 
 def test_add_inserts_one_entry_and_keeps_every_other_byte(
-    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    result = run(["add", "https://arxiv.org/pdf/2305.18290v2"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "https://arxiv.org/pdf/2305.18290v2"], tmp_path, arxiv.url)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "rafailov2023direct\n"
     assert arxiv.asked == ["2305.18290v2"]
@@ -86,11 +67,11 @@ def test_add_inserts_one_entry_and_keeps_every_other_byte(
 
 
 def test_add_of_a_paper_already_there_asks_nothing_and_writes_nothing(
-    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    assert run(["add", "2305.18290"], httpserver, tmp_path).returncode == 0
+    assert run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url).returncode == 0
     before = bib.stat().st_mtime_ns, bib.read_bytes()
-    result = run(["add", "arXiv:2305.18290v1"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "arXiv:2305.18290v1"], tmp_path, arxiv.url)
     assert result.returncode == 0
     assert result.stdout == "rafailov2023direct\n"
     assert "already in" in result.stderr
@@ -99,9 +80,9 @@ def test_add_of_a_paper_already_there_asks_nothing_and_writes_nothing(
 
 
 def test_malformed_id_is_bad_input_and_nothing_is_fetched(
-    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    result = run(["add", "2305.18290", "2401.1"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2305.18290", "2401.1"], tmp_path, arxiv.url)
     assert result.returncode == 2
     assert "not an arXiv ID: '2401.1'" in result.stderr
     assert arxiv.asked == []
@@ -109,49 +90,41 @@ def test_malformed_id_is_bad_input_and_nothing_is_fetched(
 
 
 def test_unknown_id_exits_1_and_leaves_the_bib_alone(
-    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    result = run(["add", "2401.99999"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2401.99999"], tmp_path, arxiv.url)
     assert result.returncode == 1
     assert "arXiv has no paper 2401.99999" in result.stderr
     assert bib.read_text(encoding="utf-8") == HAND_WRITTEN
 
 
 def test_broken_bib_is_refused_with_file_and_line(
-    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
     broken = HAND_WRITTEN.replace("title = {The Last Paper},", "title = {The Last Paper,")
     bib.write_text(broken, encoding="utf-8")
-    result = run(["add", "2305.18290"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url)
     assert result.returncode == 2
     assert "bib/papers.bib:8: " in result.stderr  # where the broken entry starts
     assert arxiv.asked == []
     assert bib.read_text(encoding="utf-8") == broken
 
 
-def test_sync_fetches_what_the_notes_cite(
-    arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path, bib: Path
-) -> None:
+def test_sync_fetches_what_the_notes_cite(arxiv: FakeArxiv, tmp_path: Path, bib: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "note.md").write_text(
         "# Notes\n\n## DPO\n```{paper} 2305.18290\n:added: 2024-07-04\n```\n- text\n",
         encoding="utf-8",
     )
-    result = run(["sync"], httpserver, tmp_path)
+    result = run_paperrefs(["sync"], tmp_path, arxiv.url)
     assert result.returncode == 0, result.stderr
     assert arxiv.asked == ["2305.18290"]
     assert "@misc{rafailov2023direct," in bib.read_text(encoding="utf-8")
 
 
-def test_check_passes_on_the_committed_project() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "check"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
+def test_check_passes_on_the_committed_project(tmp_path: Path) -> None:
+    result = run_paperrefs(["check"], REPO, throttle=tmp_path / "throttle")
     assert result.returncode == 0, result.stderr
     assert "0 error(s)" in result.stderr
 
@@ -170,13 +143,7 @@ def test_check_reports_each_problem_with_its_location(tmp_path: Path, bib: Path)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "note.md").write_text("See {arxiv}`1707.06347` and {cite}`nosuchkey`.\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "check"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    result = run_paperrefs(["check"], tmp_path)
     assert result.returncode == 2
     report = result.stderr
     assert "unescaped % in title" in report
@@ -187,8 +154,7 @@ def test_check_reports_each_problem_with_its_location(tmp_path: Path, bib: Path)
     assert "warning: aaa2020first is not cited by any note" in report
 
 
-def test_help_exit_codes_are_documented() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "--help"], capture_output=True, text=True, check=True
-    )
+def test_help_exit_codes_are_documented(tmp_path: Path) -> None:
+    result = run_paperrefs(["--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
     assert "Exit codes: 0 all done; 1 some IDs could not be resolved" in result.stdout

@@ -23,8 +23,8 @@ from paperrefs.bibfile import add_papers, read_bib
 from paperrefs.entry import format_entry
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
-from pytest_httpserver import HTTPServer
 
+from tests.helpers.cli import start_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv
 
 KILLS = 25
@@ -168,25 +168,6 @@ def test_sigkill_during_adds_loses_no_entry_and_breaks_no_later_add(tmp_path: Pa
 # The command line: a full disk, and two writers at once
 
 
-def cli(
-    args: list[str], server: HTTPServer, cwd: Path, limit_file_size: bool = False
-) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": server.url_for("/api/query"),
-        "PAPERREFS_THROTTLE_FILE": str(cwd / "throttle"),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "paperrefs", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=cwd,
-        preexec_fn=_small_file_limit if limit_file_size else None,
-    )
-
-
 def _small_file_limit() -> None:
     import resource
 
@@ -220,13 +201,13 @@ def small_disk(folder: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_leaves_the_bib_intact_with_a_clear_error(
-    any_paper: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, tmp_path: Path
 ) -> None:
     with small_disk(tmp_path / "bib") as folder:
         path = folder / "papers.bib"
         path.write_bytes(big_bib(120))  # about 36 KB: a second copy cannot fit in 64 KB
         before = path.read_bytes(), path.stat().st_mtime_ns
-        child = cli(["add", "2401.00001"], httpserver, tmp_path)
+        child = start_paperrefs(["add", "2401.00001"], tmp_path, any_paper.url)
         _, stderr = child.communicate(timeout=60)
         assert child.returncode == 2
         assert "bib/papers.bib: could not write: No space left on device" in stderr
@@ -236,14 +217,16 @@ def test_a_full_disk_leaves_the_bib_intact_with_a_clear_error(
 
 
 def test_a_file_size_limit_leaves_the_bib_intact_with_a_clear_error(
-    any_paper: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, tmp_path: Path
 ) -> None:
     folder = tmp_path / "bib"
     folder.mkdir()
     path = folder / "papers.bib"
     path.write_bytes(big_bib(13))  # 3,940 bytes: one more entry passes the 4 KB limit
     before = path.read_bytes(), path.stat().st_mtime_ns
-    child = cli(["add", "2401.00001"], httpserver, tmp_path, limit_file_size=True)
+    child = start_paperrefs(
+        ["add", "2401.00001"], tmp_path, any_paper.url, preexec_fn=_small_file_limit
+    )
     _, stderr = child.communicate(timeout=60)
     assert child.returncode == 2
     assert "bib/papers.bib: could not write: File too large" in stderr
@@ -252,7 +235,7 @@ def test_a_file_size_limit_leaves_the_bib_intact_with_a_clear_error(
 
 
 def test_two_adds_at_once_keep_both_entries_and_space_their_requests(
-    any_paper: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, tmp_path: Path
 ) -> None:
     folder = tmp_path / "bib"
     folder.mkdir()
@@ -260,7 +243,8 @@ def test_two_adds_at_once_keep_both_entries_and_space_their_requests(
     path.write_bytes(big_bib(50))
     hand_made = [entry.text for entry in read_bib(path).entries]
     children = [
-        cli(["add", arxiv_id], httpserver, tmp_path) for arxiv_id in ("2401.00001", "2401.00002")
+        start_paperrefs(["add", arxiv_id], tmp_path, any_paper.url)
+        for arxiv_id in ("2401.00001", "2401.00002")
     ]
     outputs = [child.communicate(timeout=60) for child in children]
     assert [child.returncode for child in children] == [0, 0], outputs

@@ -9,12 +9,7 @@ a user has.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +18,7 @@ from paperrefs.bibfile import read_bib
 from paperrefs.ids import ArxivId, parse_arxiv_id
 from werkzeug import Response
 
+from tests.helpers.cli import Run, run_paperrefs
 from tests.helpers.fake_arxiv import (
     Action,
     FakeArxiv,
@@ -50,54 +46,6 @@ TIME_BOUND = 20.0
 # Peak resident memory of the command: about 35 MB normally, 56 MB with a gzip bomb cut
 # off at 10 MB; a bomb expanded in full would take it past 90 MB.
 MEMORY_BOUND_KB = 80_000
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-    elapsed: float
-    max_rss_kb: int
-
-
-# Runs the command and, at exit, records its peak resident memory. VmHWM belongs to the
-# process image, so unlike ru_maxrss it does not include pytest's memory from before exec.
-LAUNCHER = """
-import atexit, runpy, sys
-from pathlib import Path
-
-def record_peak(target):
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            Path(target).write_text(line.split()[1])
-
-atexit.register(record_peak, sys.argv[1])
-sys.argv = ["paperrefs", *sys.argv[2:]]
-runpy.run_module("paperrefs", run_name="__main__")
-"""
-
-
-def run_cli(args: list[str], api_url: str, tmp_path: Path, throttle: Path | None = None) -> Run:
-    """Run ``paperrefs`` in ``tmp_path`` and measure its wall time and peak memory."""
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": api_url,
-        "PAPERREFS_THROTTLE_FILE": str(throttle or tmp_path / "throttle"),
-    }
-    peak = tmp_path / f"peak-{time.monotonic_ns()}"
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", LAUNCHER, str(peak), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
-    elapsed = time.monotonic() - started
-    max_rss_kb = int(peak.read_text()) if peak.exists() else 0
-    return Run(result.returncode, result.stdout, result.stderr, elapsed, max_rss_kb)
 
 
 @pytest.fixture
@@ -163,7 +111,7 @@ def test_http_faults_exit_1_quickly_and_leave_the_bib_alone(
     arxiv.script += responses * 5  # the fault persists
     before = snapshot(bib)
     args = ["add", "--retry-budget", "2", "2305.18290"]
-    run = run_cli(args, arxiv.url, tmp_path)
+    run = run_paperrefs(args, tmp_path, arxiv.url, peak_memory=True)
     assert_failed_cleanly(run, bib, before, reason)
     assert len(arxiv.seen) == 1  # the next try would not fit the 2 s budget: none is made
 
@@ -186,7 +134,9 @@ def test_socket_faults_exit_1_quickly_and_leave_the_bib_alone(
 ) -> None:
     before = snapshot(bib)
     url = raw_server([action]).url
-    run = run_cli(["add", "--retry-budget", "2", *options, "2305.18290"], url, tmp_path)
+    run = run_paperrefs(
+        ["add", "--retry-budget", "2", *options, "2305.18290"], tmp_path, url, peak_memory=True
+    )
     assert_failed_cleanly(run, bib, before, reason)
 
 
@@ -196,7 +146,9 @@ def test_a_budget_spent_on_one_batch_is_not_spent_again_on_the_next(
     arxiv.script += [Response("Service Unavailable", 503)] * 10
     before = snapshot(bib)
     requested = [f"2401.{n:05d}" for n in range(1, 151)]  # two batches
-    run = run_cli(["add", "--retry-budget", "2", *requested], arxiv.url, tmp_path)
+    run = run_paperrefs(
+        ["add", "--retry-budget", "2", *requested], tmp_path, arxiv.url, peak_memory=True
+    )
     assert run.returncode == 1
     assert "could not fetch 2401.00001: arXiv kept failing (HTTP 503)" in run.stderr
     assert "could not fetch 2401.00150: not requested: arXiv kept failing" in run.stderr
@@ -210,7 +162,7 @@ def test_429_then_success_waits_retry_after_and_writes(
 ) -> None:
     arxiv.add("2305.18290")
     arxiv.script.append(Response("slow down", 429, headers={"Retry-After": "4"}))
-    run = run_cli(["add", "2305.18290"], arxiv.url, tmp_path)
+    run = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout == "tester2023paper\n"
     first, second = (seen.at for seen in arxiv.seen)
@@ -224,7 +176,7 @@ def test_503_then_success_backs_off_at_least_3_s(
 ) -> None:
     arxiv.add("2305.18290")
     arxiv.script.append(Response("Service Unavailable", 503))
-    run = run_cli(["add", "2305.18290"], arxiv.url, tmp_path)
+    run = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 0, run.stderr
     first, second = (seen.at for seen in arxiv.seen)
     assert second - first >= 3 - 0.05
@@ -239,10 +191,8 @@ def test_a_short_feed_writes_what_came_and_reports_the_rest(
     arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
     arxiv.add("2401.00001", "2401.00003")
-    run = run_cli(
-        ["add", "2401.00001", "2401.00002", "2401.00003"],
-        arxiv.url,
-        tmp_path,
+    run = run_paperrefs(
+        ["add", "2401.00001", "2401.00002", "2401.00003"], tmp_path, arxiv.url, peak_memory=True
     )
     assert run.returncode == 1
     assert "error: arXiv has no paper 2401.00002" in run.stderr
@@ -259,7 +209,7 @@ def test_an_error_feed_in_a_batch_of_good_ids_sinks_only_the_bad_one(
 ) -> None:
     arxiv.add("2401.00001")
     arxiv.rejects.add("2401.00002")  # well-formed for us, refused by this server
-    run = run_cli(["add", "2401.00001", "2401.00002"], arxiv.url, tmp_path)
+    run = run_paperrefs(["add", "2401.00001", "2401.00002"], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 1
     assert (
         "could not fetch 2401.00002: arXiv rejected it: incorrect id format for 2401.00002"
@@ -279,7 +229,7 @@ def test_entries_out_of_order_are_matched_by_id(
 ) -> None:
     requested = ["2401.00003", "2401.00001", "2401.00002"]
     arxiv.add(*requested)
-    run = run_cli(["add", *requested], arxiv.url, tmp_path)
+    run = run_paperrefs(["add", *requested], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 0, run.stderr
     keys = written_keys(bib)
     # Stdout follows the order asked; each key belongs to its own paper.
@@ -291,7 +241,7 @@ def test_entries_out_of_order_are_matched_by_id(
 def test_101_ids_take_two_requests_3_s_apart(arxiv: FakeArxiv, bib: Path, tmp_path: Path) -> None:
     requested = [f"2402.{n:05d}" for n in range(1, 102)]
     arxiv.add(*requested)
-    run = run_cli(["add", *requested], arxiv.url, tmp_path)
+    run = run_paperrefs(["add", *requested], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 0, run.stderr
     assert [len(seen.id_list) for seen in arxiv.seen] == [100, 1]
     first, second = (seen.at for seen in arxiv.seen)

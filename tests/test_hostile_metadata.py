@@ -9,9 +9,7 @@ biber, pybtex and our own reader all read it back without a complaint.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from paperrefs.entry import clean_text
 from pybtex.database import parse_file
 
 from tests.helpers.bibs import undo_escapes
+from tests.helpers.cli import run_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv, Paper, serving
 from tests.helpers.paths import require_tool
 
@@ -67,19 +66,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for arxiv_id, paper in HOSTILE.items():
         fake.add(arxiv_id, paper=paper)
     with serving(fake):
-        env = {
-            **os.environ,
-            "PAPERREFS_ARXIV_API": fake.url,
-            "PAPERREFS_THROTTLE_FILE": str(folder / "throttle"),
-        }
-        result = subprocess.run(
-            [sys.executable, "-m", "paperrefs", "add", *HOSTILE],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=folder,
-            timeout=120,
-        )
+        result = run_paperrefs(["add", *HOSTILE], folder, fake.url)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.split()) == len(HOSTILE)
     return folder / "bib" / "papers.bib"
@@ -102,19 +89,7 @@ def test_an_entry_without_title_or_authors_is_refused_not_written(
     bib = tmp_path / "bib" / "papers.bib"
     bib.parent.mkdir()
     bib.write_text("% header\n", encoding="utf-8")
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": arxiv.url,
-        "PAPERREFS_THROTTLE_FILE": str(tmp_path / "throttle"),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "add", "2501.00008"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    result = run_paperrefs(["add", "2501.00008"], tmp_path, arxiv.url)
     assert result.returncode == 1
     assert "error: could not fetch 2501.00008: arXiv's entry for it has no " in result.stderr
     assert bib.read_text(encoding="utf-8") == "% header\n"
