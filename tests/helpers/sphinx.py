@@ -1,4 +1,13 @@
-"""Run real Sphinx builds of a test project, in-process, and read what they wrote."""
+"""Run real Sphinx builds of a test project, in-process, and read what they wrote.
+
+Two ways in: ``build(make_app, srcdir)`` for a copy a test edits between builds, and the
+``app``/``warning`` fixtures of ``sphinx.testing`` with
+``@pytest.mark.sphinx("html", testroot="name")`` for a static scenario in
+``tests/roots/test-name/``. Give a test its own copy with ``srcdir="unique-name"`` in the
+marker when its build writes to the sources or when its output must not mix with
+another test's; add ``freshenv=True`` when it checks warnings, which an unchanged
+incremental build does not repeat.
+"""
 
 from __future__ import annotations
 
@@ -29,10 +38,12 @@ def build(make_app: MakeApp, srcdir: Path, builder: str = "html", **options: Any
 HARNESS_NOISE = "is already registered"
 
 
-def warnings_of(app: SphinxTestApp) -> str:
-    """The build's warnings, without colour codes, and without the notices that only
-    appear because several builds share this test process (a real run is one process)."""
-    text: str = app._warning.getvalue()  # type: ignore[attr-defined]
+def warnings_of(source: SphinxTestApp | StringIO) -> str:
+    """The build's warnings (from its app, or the ``warning`` fixture's stream), without
+    colour codes, and without the notices that only appear because several builds share
+    this test process (a real run is one process)."""
+    stream = source if isinstance(source, StringIO) else source.warning
+    text = stream.getvalue()
     text = re.sub(r"\x1b\[[0-9;]*m", "", text)
     return "".join(line for line in text.splitlines(keepends=True) if HARNESS_NOISE not in line)
 
