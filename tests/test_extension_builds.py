@@ -8,22 +8,12 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 from tests.helpers.html import body_texts
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
-
-HOSTILE_ENTRY = r"""
-@misc{evil2024script,
-  title = {<script>alert("title")</script> ```{include} /etc/passwd``` {cite}`x` **bold**},
-  author = {Eve <img src=x onerror=alert(1)> and Mallory [x](javascript:alert(2))},
-  year = {2024},
-  eprint = {2401.00001},
-  archiveprefix = {arXiv},
-  url = {javascript:alert(3)},
-  doi = {10.1000/"><script>alert(4)</script>}
-}
-"""
 
 
 def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, site: Path) -> None:
@@ -74,19 +64,14 @@ def test_warnings_can_be_suppressed_by_subtype(make_app: MakeApp, site: Path) ->
     assert warnings_of(app) == ""
 
 
-def test_hostile_metadata_stays_text_everywhere(make_app: MakeApp, site: Path) -> None:
-    with (site / "refs.bib").open("a", encoding="utf-8") as bib:
-        bib.write(HOSTILE_ENTRY)
-    (site / "notes" / "preferences.md").write_text(
-        "# Preference learning\n\n## Evil\n```{paper} 2401.00001\n:added: 2024-07-10\n```\n"
-        "- cited again as {arxiv}`2401.00001`\n",
-        encoding="utf-8",
-    )
-    app = build(make_app, site)
+@pytest.mark.sphinx("html", testroot="hostile-bib")
+def test_hostile_metadata_stays_text_everywhere(app: SphinxTestApp) -> None:
+    # evil2024script in tests/roots/test-hostile-bib/refs.bib, cited by notes/evil.md.
+    app.build()
     outdir = Path(app.outdir)
     outputs = {
         "paper page": html(app, "papers/evil2024script"),
-        "note": html(app, "notes/preferences"),
+        "note": html(app, "notes/evil"),
         "changelog": html(app, "changelog"),
         "index": html(app, "references"),
         "feed": (outdir / "feed.xml").read_text(encoding="utf-8"),
