@@ -1,4 +1,7 @@
-"""Bad input, hostile metadata, incremental and parallel builds of the test site."""
+"""Bad input, hostile metadata, incremental and parallel builds of the test site.
+
+Bad input and hostile metadata are static scenarios in tests/roots/ (test-bad-input,
+test-hostile-bib); the incremental and parallel builds edit private copies of test-site."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 import os
 import shutil
 import time
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -16,24 +20,14 @@ from tests.helpers.html import body_texts
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 
-def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, site: Path) -> None:
-    (site / "notes" / "preferences.md").write_text(
-        "# Preference learning\n\n"
-        "## Unknown paper\n"
-        "```{paper} 2401.99999\n:added: 2024-07-04\n```\n"
-        "- a note about a paper nobody fetched\n\n"
-        "## No date\n"
-        "```{paper} 2305.18290\n```\n"
-        "- see {arxiv}`abc` and {arxiv}`1707.06347`\n\n"
-        "## Bad dates\n"
-        "```{paper} nosuchkey2020\n:added: 2024-02-30\n:updated: 2024-7-9\n```\n\n"
-        "## Swapped dates\n"
-        "```{paper} 1707.06347\n:added: 2024-07-09\n:updated: 2024-07-04\n```\n",
-        encoding="utf-8",
-    )
-    app = build(make_app, site)
-    warnings = warnings_of(app)
-    source = site / "notes" / "preferences.md"
+@pytest.mark.sphinx("html", testroot="bad-input", freshenv=True)
+def test_unresolved_and_malformed_input_warns_with_location(
+    app: SphinxTestApp, warning: StringIO
+) -> None:
+    # tests/roots/test-bad-input/notes/mistakes.md makes each mistake once.
+    app.build()
+    warnings = warnings_of(warning)
+    source = Path(app.srcdir) / "notes" / "mistakes.md"
     assert f"{source}:4: WARNING: arXiv:2401.99999 is not in the bibliography" in warnings
     assert "paperrefs sync" in warnings
     assert f"{source}:10: WARNING: the paper directive needs an :added: date" in warnings
@@ -48,7 +42,7 @@ def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, s
     ) in warnings
     assert "'nosuchkey2020' is neither a key of the bibliography nor an arXiv ID" in warnings
     assert "[paperrefs.unresolved]" in warnings
-    page = html(app, "notes/preferences")
+    page = html(app, "notes/mistakes")
     soup = BeautifulSoup(page, "html.parser")
     fallback = soup.select_one(".paperrefs-unresolved a")
     assert fallback is not None
