@@ -15,21 +15,12 @@ import pytest
 from werkzeug import Response
 
 from tests.helpers.fake_arxiv import FakeArxiv, atom_response
-from tests.helpers.paths import ATOM_FIXTURES
+from tests.helpers.paths import ATOM_FIXTURES, copy_root
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 FEED = (ATOM_FIXTURES / "dialect_b_three_papers.xml").read_bytes()
 NEW_ID = "2502.11873"
 NEW_ENTRY = re.compile(r"eprint\s*=\s*\{2502\.11873\}")
-
-NOTE = f"""# Preference learning
-
-## A paper the bib lacks
-```{{paper}} {NEW_ID}
-:added: 2024-09-01
-```
-- fetched during the build
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -39,9 +30,11 @@ def private_throttle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PAPERREFS_FETCH", raising=False)
 
 
-@pytest.fixture(autouse=True)
-def cite_a_new_paper(site: Path) -> None:
-    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A private copy of tests/roots/test-fetch/, whose note cites NEW_ID: builds here
+    may write to its bib."""
+    return copy_root("fetch", tmp_path)
 
 
 @pytest.fixture
