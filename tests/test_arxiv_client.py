@@ -1,7 +1,8 @@
 """The arXiv client against real HTTP on 127.0.0.1: a scripted fake API and raw sockets.
 
 Nothing here touches an outside host. Intervals are shortened to keep the run fast,
-except where the spacing between request starts is the thing under test.
+except where the spacing between request starts is the thing under test; those tests,
+and the ones that wait out a Retry-After or a timeout, are marked slow.
 """
 
 from __future__ import annotations
@@ -267,6 +268,7 @@ def test_http_400_without_a_feed_still_falls_back_to_single_ids(
 # -- retries -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_seconds_waits_that_long(
     arxiv: FakeArxiv, make_client: Callable[..., ArxivClient]
 ) -> None:
@@ -278,6 +280,7 @@ def test_429_with_retry_after_seconds_waits_that_long(
     assert second - first >= 0.95
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_http_date(
     arxiv: FakeArxiv, make_client: Callable[..., ArxivClient]
 ) -> None:
@@ -482,6 +485,7 @@ def test_a_gzip_bomb_never_expands_in_memory(
     assert peak < 8_000_000
 
 
+@pytest.mark.slow
 def test_a_stalled_server_times_out(
     raw_server: Callable[[list[Action]], RawServer], make_client: Callable[..., ArxivClient]
 ) -> None:
@@ -521,6 +525,7 @@ def gaps(seen: list[Seen]) -> list[float]:
     return [later - earlier for earlier, later in itertools.pairwise(starts)]
 
 
+@pytest.mark.slow
 def test_request_starts_are_spaced_within_one_process(
     arxiv: FakeArxiv, make_client: Callable[..., ArxivClient]
 ) -> None:
@@ -548,6 +553,7 @@ with ArxivClient(url, min_interval=float(interval), throttle_path=Path(throttle)
 """
 
 
+@pytest.mark.slow
 def test_request_starts_are_spaced_across_processes(arxiv: FakeArxiv, tmp_path: Path) -> None:
     batches = [[f"2411.{n:05d}" for n in range(first, first + 3)] for first in (1, 11)]
     arxiv.add(*batches[0], *batches[1])

@@ -18,6 +18,8 @@ from tests.helpers.cli import run_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv
 from tests.helpers.paths import snapshot
 
+pytestmark = pytest.mark.slow  # the command line as a real process against a server
+
 NEW_KEY = "tester2023paper"  # what the fake arXiv's 2305.18290 becomes
 
 GOOD = "@misc{alpha2020first,\n  title = {First},\n  year = {2020},\n}\n"

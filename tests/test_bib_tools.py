@@ -13,7 +13,7 @@ from paperrefs.metadata import PaperMetadata
 
 from tests.helpers.paths import REPO, require_tool
 
-pytestmark = pytest.mark.tex
+pytestmark = [pytest.mark.tex, pytest.mark.slow]  # slow: BibTeX, biber and LaTeX
 
 # Every special character, Unicode names and an organization, as a fetched paper could have.
 SPECIALS = PaperMetadata(

@@ -22,6 +22,8 @@ from playwright.sync_api import Browser, Page, Playwright, Request, Route, expec
 
 from tests.helpers.paths import REPO, require_tool
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # slow: Chromium over the real site
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}

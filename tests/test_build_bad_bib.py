@@ -17,6 +17,8 @@ from sphinx.testing.util import SphinxTestApp
 from tests.helpers.paths import ROOTS
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
 ROOT = ROOTS / "test-broken-bib"
 GOOD_KEYS = ["rafailov2023direct", "schulman2017proximal", "schulman2015trust"]
 

@@ -18,6 +18,8 @@ from tests.helpers.fake_arxiv import FakeArxiv, atom_response
 from tests.helpers.paths import ATOM_FIXTURES, copy_root
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
 FEED = (ATOM_FIXTURES / "dialect_b_three_papers.xml").read_bytes()
 NEW_ID = "2502.11873"
 NEW_ENTRY = re.compile(r"eprint\s*=\s*\{2502\.11873\}")

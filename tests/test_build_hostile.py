@@ -52,6 +52,7 @@ def test_the_roots_entries_are_what_the_entry_builder_writes() -> None:
         assert entry.text + "\n" == format_entry(KEYS[arxiv_id], meta)
 
 
+@pytest.mark.slow
 @pytest.mark.sphinx(freshenv=True)  # every page read again: every warning shows
 def test_odd_metadata_builds_cleanly_and_reads_as_written(
     app: SphinxTestApp, warning: StringIO
@@ -71,6 +72,7 @@ def test_odd_metadata_builds_cleanly_and_reads_as_written(
     assert any(RST_TITLE in tip for tip in tooltips)
 
 
+@pytest.mark.slow
 def test_a_thousand_authors_are_shortened_with_a_way_to_see_all(app: SphinxTestApp) -> None:
     app.build()
 
@@ -92,6 +94,7 @@ def test_a_thousand_authors_are_shortened_with_a_way_to_see_all(app: SphinxTestA
     assert len(tip) < 200
 
 
+@pytest.mark.slow
 def test_an_empty_title_still_gives_a_usable_page(app: SphinxTestApp) -> None:
     app.build()
 
@@ -103,6 +106,7 @@ def test_an_empty_title_still_gives_a_usable_page(app: SphinxTestApp) -> None:
     assert f"papers/{KEYS['2402.00004']}.html" in index
 
 
+@pytest.mark.slow
 def test_only_http_urls_become_links(app: SphinxTestApp) -> None:
     app.build()
 
@@ -114,6 +118,7 @@ def test_only_http_urls_become_links(app: SphinxTestApp) -> None:
             assert not target.lower().startswith(("javascript:", "data:", "file:")), path
 
 
+@pytest.mark.slow
 def test_search_index_and_feed_hold_the_text(app: SphinxTestApp) -> None:
     app.build()
     outdir = Path(app.outdir)

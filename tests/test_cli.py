@@ -1,4 +1,6 @@
-"""The ``paperrefs`` command line, run as a real process against a real HTTP server."""
+"""The ``paperrefs`` command line, run as a real process against a real HTTP server.
+
+The runs against the fake arXiv are marked slow; ``check`` and ``--help`` need no server."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ def bib(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_add_inserts_one_entry_and_keeps_every_other_byte(
     arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
@@ -53,6 +56,7 @@ def test_add_inserts_one_entry_and_keeps_every_other_byte(
     assert "{NeurIPS 2023}" in entry
 
 
+@pytest.mark.slow
 def test_add_of_a_paper_already_there_asks_nothing_and_writes_nothing(
     arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
@@ -66,6 +70,7 @@ def test_add_of_a_paper_already_there_asks_nothing_and_writes_nothing(
     assert len(arxiv.asked) == 1
 
 
+@pytest.mark.slow
 def test_malformed_id_is_bad_input_and_nothing_is_fetched(
     arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
@@ -76,6 +81,7 @@ def test_malformed_id_is_bad_input_and_nothing_is_fetched(
     assert bib.read_text(encoding="utf-8") == HAND_WRITTEN
 
 
+@pytest.mark.slow
 def test_unknown_id_exits_1_and_leaves_the_bib_alone(
     arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
@@ -85,6 +91,7 @@ def test_unknown_id_exits_1_and_leaves_the_bib_alone(
     assert bib.read_text(encoding="utf-8") == HAND_WRITTEN
 
 
+@pytest.mark.slow
 def test_broken_bib_is_refused_with_file_and_line(
     arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
@@ -97,6 +104,7 @@ def test_broken_bib_is_refused_with_file_and_line(
     assert bib.read_text(encoding="utf-8") == broken
 
 
+@pytest.mark.slow
 def test_sync_fetches_what_the_notes_cite(arxiv: FakeArxiv, tmp_path: Path, bib: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -27,6 +27,8 @@ from paperrefs.metadata import PaperMetadata
 from tests.helpers.cli import start_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv
 
+pytestmark = pytest.mark.slow  # real processes killed mid-write; the command line against a server
+
 KILLS = 25
 
 

@@ -18,7 +18,8 @@ from sphinx.testing.util import SphinxTestApp
 from tests.helpers.html import text_of
 from tests.helpers.sphinx import html, warnings_of
 
-pytestmark = pytest.mark.sphinx("html", testroot="site")
+# Real Sphinx builds (slow), of the unchanged test site.
+pytestmark = [pytest.mark.sphinx("html", testroot="site"), pytest.mark.slow]
 
 
 @pytest.mark.sphinx(freshenv=True)  # every page read again: every warning shows

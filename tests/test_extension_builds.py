@@ -19,6 +19,8 @@ from sphinx.testing.util import SphinxTestApp
 from tests.helpers.html import body_texts
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
 
 @pytest.mark.sphinx("html", testroot="bad-input", freshenv=True)
 def test_unresolved_and_malformed_input_warns_with_location(

@@ -32,6 +32,9 @@ from tests.helpers.fake_arxiv import (
 )
 from tests.helpers.paths import ATOM_FIXTURES, snapshot
 
+# The command line against a misbehaving server, with arXiv's 3 s spacing.
+pytestmark = pytest.mark.slow
+
 # A bound on our own retry logic plus interpreter start-up, not a speed target.
 TIME_BOUND = 20.0
 # Peak resident memory of the command: about 35 MB normally, 56 MB with a gzip bomb cut

@@ -24,6 +24,8 @@ from tests.helpers.cli import run_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv, Paper, serving
 from tests.helpers.paths import require_tool
 
+pytestmark = pytest.mark.slow  # the command line against a server; BibTeX and biber
+
 
 def hostile(title: str, authors: tuple[str, ...] = ("Eve Mallory",), **more: str) -> Paper:
     """A paper as the hostile server describes it."""

@@ -22,6 +22,8 @@ from tests.helpers.html import body_texts
 from tests.helpers.paths import ROOTS
 from tests.helpers.sphinx import MakeApp, build, warnings_of
 
+pytestmark = pytest.mark.slow  # dozens of real Sphinx builds
+
 NOTES = ["policy", "preferences"]
 IDS = ["1502.05477", "1707.06347", "2305.18290"]
 TITLES = {  # a word of each bib entry's title, and what an edit may change it to

@@ -13,6 +13,8 @@ from tests.helpers.html import soup
 from tests.helpers.paths import REPO
 from tests.helpers.seed_notes import seed_notes
 
+pytestmark = pytest.mark.slow  # reads the real site, built once per session
+
 SEED_NOTES = seed_notes()
 
 LIBRARY = Library.load(REPO / "bib" / "papers.bib")
