@@ -16,10 +16,10 @@ BENCH_STAMP := $(VENV)/.bench-$(call hash,pyproject.toml $(DOCS)/requirements.tx
 SIZES ?= S M
 
 .DEFAULT_GOAL := help
-.PHONY: help html test lint serve sync check rtd bench clean
+.PHONY: help html test test-fast lint serve sync check rtd bench clean
 
 help: ## Show this list
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(DOCS_STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ lint: $(TEST_STAMP) ## Lint, format check and strict type check
 
 test: lint ## Run every check: lint, types, unit, Sphinx build and browser tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(TEST_STAMP) ## Only the tests not marked slow (no lint, no builds, no browser, no TeX)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 serve: $(TEST_STAMP) ## Live preview at http://127.0.0.1:8000 while you edit
 	$(BIN)/sphinx-autobuild -d $(BUILD)/doctrees --ignore "*/papers/*" --ignore "*/_build/*" \

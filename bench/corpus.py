@@ -318,7 +318,8 @@ def make_paper(
 ) -> Paper:
     year = rng.randint(15, 24)
     yymm = yymm or f"{year:02d}{rng.randint(1, 12):02d}"
-    arxiv_id = ArxivId(f"{yymm}.{10000 + number:05d}")
+    # Version 1, as the stand-in arXiv serves it: entries record the version they describe.
+    arxiv_id = ArxivId(f"{yymm}.{10000 + number:05d}", 1)
     words = tuple(rng.sample(WORDS, rng.randint(3, 7)))
     title_words = [word.capitalize() for word in words]
     if rng.random() < 0.6:

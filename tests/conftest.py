@@ -1,20 +1,22 @@
-"""Shared fixtures. Sphinx test roots live in tests/roots/test-<name>/."""
+"""Fixtures only; what tests share besides fixtures lives in tests/helpers/.
+
+Sphinx test roots live in tests/roots/test-<name>/.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.helpers.fake_arxiv import Action, FakeArxiv, RawServer
+from tests.helpers.paths import REPO, ROOTS, copy_root
 
 pytest_plugins = ("sphinx.testing.fixtures",)
-
-REPO = Path(__file__).resolve().parent.parent
-ROOTS = Path(__file__).resolve().parent / "roots"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(scope="session")
@@ -23,32 +25,10 @@ def rootdir() -> Path:
     return ROOTS
 
 
-def require_tool(name: str, path: str | None = None) -> str:
-    """Return the executable's path; skip without it, but fail in CI where it must exist."""
-    found = path if path and Path(path).exists() else shutil.which(name)
-    if found:
-        return found
-    message = f"{name} is not installed (see .ci/apt-packages.txt)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A private copy of the ``test-site`` root, safe to edit between builds."""
     return copy_root("site", tmp_path)
-
-
-def snapshot(path: Path) -> tuple[bytes, int]:
-    """A file's bytes and modification time: both must stay when nothing is written."""
-    return path.read_bytes(), path.stat().st_mtime_ns
-
-
-def copy_root(name: str, tmp_path: Path) -> Path:
-    target = tmp_path / name
-    shutil.copytree(ROOTS / f"test-{name}", target)
-    return target
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +40,32 @@ def site_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return out / "html"
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver's ``httpserver`` listens on 127.0.0.1, on a free port."""
+    return "127.0.0.1", 0
+
+
+@pytest.fixture
+def arxiv(httpserver: HTTPServer) -> Iterator[FakeArxiv]:
+    """A fake arXiv API at ``arxiv.url`` that knows no paper yet; exceptions raised in
+    its handler fail the test."""
+    fake = FakeArxiv().serve(httpserver)
+    yield fake
+    httpserver.check()
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[list[Action]], RawServer]]:
+    """Start raw-socket servers (``raw_server(actions).url``); all are closed afterwards."""
+    servers: list[RawServer] = []
+
+    def start(actions: list[Action]) -> RawServer:
+        servers.append(RawServer(actions))
+        return servers[-1]
+
+    yield start
+    for raw in servers:
+        raw.close()

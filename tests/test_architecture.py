@@ -17,7 +17,7 @@ import pytest
 from paperrefs.sphinxext.settings import SETTINGS
 from paperrefs.sphinxext.warnings import Warn
 
-from tests.conftest import REPO
+from tests.helpers.paths import REPO
 
 PACKAGE = REPO / "ext" / "paperrefs"
 SPHINX_LAYER = PACKAGE / "sphinxext"

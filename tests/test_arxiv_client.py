@@ -1,25 +1,22 @@
 """The arXiv client against real HTTP on 127.0.0.1: a scripted fake API and raw sockets.
 
 Nothing here touches an outside host. Intervals are shortened to keep the run fast,
-except where the spacing between request starts is the thing under test.
+except where the spacing between request starts is the thing under test; those tests,
+and the ones that wait out a Retry-After or a timeout, are marked slow.
 """
 
 from __future__ import annotations
 
 import email.utils
-import functools
 import gzip
 import itertools
 import logging
-import socket
 import subprocess
 import sys
-import threading
 import time
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,130 +24,33 @@ import paperrefs
 import pytest
 from paperrefs.arxiv import DEFAULT_USER_AGENT, ArxivClient, FetchResult
 from paperrefs.environment import THROTTLE_FILE
-from paperrefs.ids import ArxivId, parse_arxiv_id
+from paperrefs.ids import ArxivId
 from paperrefs.throttle import Throttle, default_throttle_path
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "atom"
-FAST = 0.05  # min_interval for tests that are not about spacing
-ATOM_HEAD = (
-    "<?xml version='1.0' encoding='UTF-8'?>"
-    '<feed xmlns="http://www.w3.org/2005/Atom" '
-    'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
-    'xmlns:arxiv="http://arxiv.org/schemas/atom">'
-    "<id>https://arxiv.org/api/fake</id><title>arXiv Query: fake</title>"
+from tests.helpers.fake_arxiv import (
+    PATH,
+    Action,
+    FakeArxiv,
+    RawServer,
+    Seen,
+    answer,
+    atom_response,
+    drip,
+    feed_xml,
+    gzip_bomb,
+    ids,
+    reset,
+    stall,
 )
+from tests.helpers.paths import ATOM_FIXTURES
 
-
-def ids(*texts: str) -> list[ArxivId]:
-    return [parse_arxiv_id(text) for text in texts]
-
-
-def entry_xml(arxiv_id: ArxivId) -> str:
-    return (
-        f"<entry><id>http://arxiv.org/abs/{arxiv_id}</id>"
-        f"<title>Paper {arxiv_id}</title><updated>2024-02-01T10:00:00Z</updated>"
-        f"<summary>About {arxiv_id}.</summary><published>2024-01-15T10:00:00Z</published>"
-        f'<arxiv:primary_category term="cs.LG"/><author><name>Ada Tester</name></author>'
-        "</entry>"
-    )
-
-
-def feed_xml(entries: list[ArxivId]) -> bytes:
-    body = "".join(entry_xml(arxiv_id) for arxiv_id in entries)
-    total = f"<opensearch:totalResults>{len(entries)}</opensearch:totalResults>"
-    return f"{ATOM_HEAD}{total}{body}</feed>".encode()
-
-
-def error_feed_xml(bad: str) -> bytes:
-    return (
-        f"{ATOM_HEAD}<entry><id>https://arxiv.org/api/errors#incorrect_id_format_for_{bad}</id>"
-        f"<title>Error</title><summary>incorrect id format for {bad}</summary>"
-        "<author><name>arXiv api core</name></author></entry></feed>"
-    ).encode()
-
-
-@dataclass
-class Seen:
-    """One request as the server saw it."""
-
-    at: float
-    id_list: list[str]
-    max_results: str | None
-    headers: dict[str, str]
-
-
-@dataclass
-class FakeArxiv:
-    """Answers like arXiv from a table of known papers, unless a scripted answer is queued.
-
-    Unknown IDs are silently left out, like the current API; results come back in reverse
-    order so nothing can rely on position; ``max_results`` truncates like the real default.
-    """
-
-    latest: dict[str, int] = field(default_factory=dict)
-    rejects: set[str] = field(default_factory=set)
-    reject_status: int = 400
-    script: list[Response] = field(default_factory=list)
-    seen: list[Seen] = field(default_factory=list)
-
-    def add(self, *texts: str, version: int = 1) -> None:
-        for text in texts:
-            self.latest[parse_arxiv_id(text).base] = version
-
-    def handle(self, request: Request) -> Response:
-        id_list = request.args.get("id_list", "").split(",")
-        self.seen.append(
-            Seen(time.monotonic(), id_list, request.args.get("max_results"), dict(request.headers))
-        )
-        if self.script:
-            return self.script.pop(0)
-        return self.default(id_list, int(request.args.get("max_results", "10")))
-
-    def default(self, id_list: list[str], max_results: int) -> Response:
-        if bad := [text for text in id_list if text in self.rejects]:
-            return atom_response(error_feed_xml(bad[0]), self.reject_status)
-        entries = [found for text in id_list if (found := self.lookup(text)) is not None]
-        return atom_response(feed_xml(list(reversed(entries[:max_results]))))
-
-    def lookup(self, text: str) -> ArxivId | None:
-        requested = parse_arxiv_id(text)
-        latest = self.latest.get(requested.base)
-        if latest is None or (requested.version or 0) > latest:
-            return None
-        return ArxivId(requested.base, requested.version or latest)
-
-
-def atom_response(
-    body: bytes, status: int = 200, headers: Mapping[str, str] | None = None
-) -> Response:
-    return Response(
-        body, status, headers={"Content-Type": "application/atom+xml", **(headers or {})}
-    )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    http = HTTPServer(host="127.0.0.1", port=0)
-    http.start()
-    yield http
-    http.stop()
+FAST = 0.05  # min_interval for tests that are not about spacing
 
 
 @pytest.fixture
-def arxiv(server: HTTPServer) -> Iterator[FakeArxiv]:
-    fake = FakeArxiv()
-    server.expect_request("/api/query", method="GET").respond_with_handler(fake.handle)
-    yield fake
-    try:
-        server.check()  # surfaces exceptions raised inside the handler
-    finally:
-        server.clear()
-
-
-@pytest.fixture
-def make_client(server: HTTPServer, tmp_path: Path) -> Iterator[Callable[..., ArxivClient]]:
+def make_client(httpserver: HTTPServer, tmp_path: Path) -> Iterator[Callable[..., ArxivClient]]:
     clients: list[ArxivClient] = []
 
     def make(url: str | None = None, **options: Any) -> ArxivClient:
@@ -159,7 +59,7 @@ def make_client(server: HTTPServer, tmp_path: Path) -> Iterator[Callable[..., Ar
             "throttle_path": tmp_path / "throttle",
             **options,
         }
-        client = ArxivClient(url or server.url_for("/api/query"), **settings)
+        client = ArxivClient(url or httpserver.url_for(PATH), **settings)
         clients.append(client)
         return client
 
@@ -243,7 +143,7 @@ def test_recorded_style_feeds_resolve_keyed_by_the_requested_id(
     requested: list[str],
     returned: list[str],
 ) -> None:
-    arxiv.script.append(atom_response((FIXTURES / fixture).read_bytes()))
+    arxiv.script.append(atom_response((ATOM_FIXTURES / fixture).read_bytes()))
     result = make_client().fetch(ids(*requested))
     assert {str(key): str(paper.arxiv_id) for key, paper in result.found.items()} == dict(
         zip(requested, returned, strict=True)
@@ -269,7 +169,7 @@ def test_entries_are_matched_by_id_and_version_never_by_position(
 def test_ghost_entries_count_as_missing_after_one_retry(
     arxiv: FakeArxiv, make_client: Callable[..., ArxivClient]
 ) -> None:
-    ghosts = atom_response((FIXTURES / "dialect_a_ghosts.xml").read_bytes())
+    ghosts = atom_response((ATOM_FIXTURES / "dialect_a_ghosts.xml").read_bytes())
     arxiv.script += [ghosts, ghosts]
     requested = ids("1305.2291", "1305.9999", "1306.0001", "1306.0002")
     result = make_client().fetch(requested)
@@ -312,7 +212,7 @@ def test_a_transient_empty_feed_is_retried(
 ) -> None:
     requested = ids("2404.00001", "2404.00002")
     arxiv.add(*map(str, requested))
-    arxiv.script.append(atom_response((FIXTURES / "dialect_b_empty.xml").read_bytes()))
+    arxiv.script.append(atom_response((ATOM_FIXTURES / "dialect_b_empty.xml").read_bytes()))
     result = make_client().fetch(requested)
     assert sorted(result.found) == requested
     assert len(arxiv.seen) == 2
@@ -343,7 +243,7 @@ def test_one_rejected_id_does_not_sink_the_batch(
 def test_a_rejected_single_id_fails_with_arxivs_message(
     arxiv: FakeArxiv, make_client: Callable[..., ArxivClient], fixture: str
 ) -> None:
-    arxiv.script.append(atom_response((FIXTURES / fixture).read_bytes(), 400))
+    arxiv.script.append(atom_response((ATOM_FIXTURES / fixture).read_bytes(), 400))
     result = make_client().fetch(ids("2405.00001"))
     assert result.failed == {
         ArxivId("2405.00001"): "arXiv rejected it: incorrect id format for abc"
@@ -369,6 +269,7 @@ def test_http_400_without_a_feed_still_falls_back_to_single_ids(
 # -- retries -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_seconds_waits_that_long(
     arxiv: FakeArxiv, make_client: Callable[..., ArxivClient]
 ) -> None:
@@ -380,6 +281,7 @@ def test_429_with_retry_after_seconds_waits_that_long(
     assert second - first >= 0.95
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_http_date(
     arxiv: FakeArxiv, make_client: Callable[..., ArxivClient]
 ) -> None:
@@ -481,8 +383,8 @@ def test_truncated_xml_is_retried(
     "body",
     [
         feed_xml(ids("2407.00001v1"))[:-20],
-        (FIXTURES / "captive_portal.html").read_bytes(),
-        (FIXTURES / "billion_laughs.xml").read_bytes(),
+        (ATOM_FIXTURES / "captive_portal.html").read_bytes(),
+        (ATOM_FIXTURES / "billion_laughs.xml").read_bytes(),
     ],
     ids=["truncated", "html", "billion-laughs"],
 )
@@ -513,12 +415,6 @@ def test_compressed_feeds_are_decoded(
     arxiv.script.append(atom_response(body, headers={"Content-Encoding": encoding}))
     result = make_client().fetch(ids("2408.00001"))
     assert list(result.found) == ids("2408.00001")
-
-
-@functools.cache
-def gzip_bomb() -> bytes:
-    """About 30 KB on the wire, 30 MB of feed once decompressed."""
-    return gzip.compress(feed_xml([]).replace(b"</feed>", b" " * 30_000_000 + b"</feed>"))
 
 
 def test_a_gzip_bomb_is_cut_off_and_not_retried(
@@ -552,88 +448,6 @@ def test_an_unknown_content_encoding_fails(
 
 
 # -- the network misbehaving: raw sockets ------------------------------------------------
-
-
-Action = Callable[[socket.socket, threading.Event], None]
-
-
-class RawServer:
-    """A loopback TCP server that treats the n-th connection with the n-th action."""
-
-    def __init__(self, actions: list[Action]) -> None:
-        self.actions = actions
-        self.connections = 0
-        self.stop = threading.Event()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/api/query"
-        self.threads = [threading.Thread(target=self._accept, daemon=True)]
-        self.threads[0].start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            action = self.actions[min(self.connections, len(self.actions) - 1)]
-            self.connections += 1
-            worker = threading.Thread(target=self._serve, args=(conn, action), daemon=True)
-            self.threads.append(worker)
-            worker.start()
-
-    def _serve(self, conn: socket.socket, action: Action) -> None:
-        with conn:
-            conn.settimeout(5)
-            request = b""
-            while b"\r\n\r\n" not in request and (chunk := conn.recv(4096)):
-                request += chunk
-            action(conn, self.stop)
-
-    def close(self) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=5)
-        self.listener.close()
-
-
-@pytest.fixture
-def raw_server() -> Iterator[Callable[[list[Action]], RawServer]]:
-    servers: list[RawServer] = []
-
-    def start(actions: list[Action]) -> RawServer:
-        servers.append(RawServer(actions))
-        return servers[-1]
-
-    yield start
-    for raw in servers:
-        raw.close()
-
-
-def reset(conn: socket.socket, stop: threading.Event) -> None:
-    # Linger 0 makes close() send a TCP RST: "connection reset by peer".
-    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-
-
-def stall(conn: socket.socket, stop: threading.Event) -> None:
-    stop.wait(10)
-
-
-def drip(conn: socket.socket, stop: threading.Event) -> None:
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n<")
-    # Each byte arrives well within the read timeout; only a total deadline stops this.
-    for _ in range(30):
-        if stop.wait(0.1):
-            return
-        conn.sendall(b" ")
-
-
-def answer(body: bytes, extra_headers: str = "") -> Action:
-    def send(conn: socket.socket, stop: threading.Event) -> None:
-        head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n{extra_headers}\r\n"
-        conn.sendall(head.encode() + body)
-
-    return send
 
 
 def test_a_connection_reset_is_retried(
@@ -672,6 +486,7 @@ def test_a_gzip_bomb_never_expands_in_memory(
     assert peak < 8_000_000
 
 
+@pytest.mark.slow
 def test_a_stalled_server_times_out(
     raw_server: Callable[[list[Action]], RawServer], make_client: Callable[..., ArxivClient]
 ) -> None:
@@ -711,6 +526,7 @@ def gaps(seen: list[Seen]) -> list[float]:
     return [later - earlier for earlier, later in itertools.pairwise(starts)]
 
 
+@pytest.mark.slow
 def test_request_starts_are_spaced_within_one_process(
     arxiv: FakeArxiv, make_client: Callable[..., ArxivClient]
 ) -> None:
@@ -738,9 +554,8 @@ with ArxivClient(url, min_interval=float(interval), throttle_path=Path(throttle)
 """
 
 
-def test_request_starts_are_spaced_across_processes(
-    arxiv: FakeArxiv, server: HTTPServer, tmp_path: Path
-) -> None:
+@pytest.mark.slow
+def test_request_starts_are_spaced_across_processes(arxiv: FakeArxiv, tmp_path: Path) -> None:
     batches = [[f"2411.{n:05d}" for n in range(first, first + 3)] for first in (1, 11)]
     arxiv.add(*batches[0], *batches[1])
     start_at = str(time.time() + 1.5)  # both workers begin together, after their imports
@@ -750,7 +565,7 @@ def test_request_starts_are_spaced_across_processes(
                 sys.executable,
                 "-c",
                 WORKER,
-                server.url_for("/api/query"),
+                arxiv.url,
                 str(tmp_path / "shared-throttle"),
                 str(SPACING),
                 start_at,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from paperrefs.atom import ARXIV_NS, ATOM_NS, FeedError, ParsedFeed, parse_feed
 from paperrefs.ids import ArxivId
 from paperrefs.metadata import PaperMetadata
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "atom"
+from tests.helpers.paths import ATOM_FIXTURES
+
 FEED_OPEN = (
     f'<feed xmlns="{ATOM_NS}" xmlns:arxiv="{ARXIV_NS}" '
     'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
@@ -19,7 +19,7 @@ FEED_OPEN = (
 
 
 def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return (ATOM_FIXTURES / name).read_bytes()
 
 
 def feed_of(*entries: str) -> bytes:

@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 from paperrefs.bibfile import read_bib
-from paperrefs.ids import ArxivId
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
-from tests.conftest import snapshot
-from tests.test_arxiv_client import atom_response, feed_xml
-from tests.test_cli import run
+from tests.helpers.cli import run_paperrefs
+from tests.helpers.fake_arxiv import FakeArxiv
+from tests.helpers.paths import snapshot
+
+pytestmark = pytest.mark.slow  # the command line as a real process against a server
 
 NEW_KEY = "tester2023paper"  # what the fake arXiv's 2305.18290 becomes
 
@@ -45,17 +44,10 @@ BROKEN: dict[str, tuple[bytes, int, str]] = {
 
 
 @pytest.fixture
-def asked(httpserver: HTTPServer) -> Iterator[list[str]]:
-    """The ID lists requested; every request gets 2305.18290 (by Ada Tester)."""
-    seen: list[str] = []
-
-    def handle(request: Request) -> Response:
-        seen.append(request.args.get("id_list", ""))
-        return atom_response(feed_xml([ArxivId("2305.18290", 1)]))
-
-    httpserver.expect_request("/api/query").respond_with_handler(handle)
-    yield seen
-    httpserver.check()
+def arxiv(arxiv: FakeArxiv) -> FakeArxiv:
+    """The fake arXiv, knowing 2305.18290 (by Ada Tester)."""
+    arxiv.add("2305.18290")
+    return arxiv
 
 
 def bib_at(tmp_path: Path, content: bytes) -> Path:
@@ -76,40 +68,40 @@ def notes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_a_broken_bib_is_refused_with_file_and_line_by_add(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, case: str
+    arxiv: FakeArxiv, tmp_path: Path, case: str
 ) -> None:
     content, line, words = BROKEN[case]
     bib = bib_at(tmp_path, content)
     before = snapshot(bib)
-    result = run(["add", "2305.18290"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url)
     assert result.returncode == 2
     assert f"error: {Path('bib') / 'papers.bib'}:{line}: " in result.stderr
     assert words in result.stderr
     assert "Traceback" not in result.stderr
-    assert (result.stdout, asked) == ("", [])
+    assert (result.stdout, arxiv.asked) == ("", [])
     assert snapshot(bib) == before
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_a_broken_bib_is_refused_with_file_and_line_by_sync_and_check(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, case: str
+    arxiv: FakeArxiv, tmp_path: Path, case: str
 ) -> None:
     content, line, words = BROKEN[case]
     bib = bib_at(tmp_path, content)
     notes(tmp_path)
     before = snapshot(bib)
     for command in ("sync", "check"):
-        result = run([command], httpserver, tmp_path)
+        result = run_paperrefs([command], tmp_path, arxiv.url)
         assert result.returncode == 2, command
         assert f"{Path('bib') / 'papers.bib'}:{line}: " in result.stderr
         assert words in result.stderr
         assert "Traceback" not in result.stderr
-    assert asked == []
+    assert arxiv.asked == []
     assert snapshot(bib) == before
 
 
 def test_the_same_paper_under_two_keys_is_flagged_and_never_added_again(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path
+    arxiv: FakeArxiv, tmp_path: Path
 ) -> None:
     twice = (
         "@misc{first2023dpo,\n  title = {DPO},\n  eprint = {2305.18290},\n}\n\n"
@@ -118,16 +110,16 @@ def test_the_same_paper_under_two_keys_is_flagged_and_never_added_again(
     bib = bib_at(tmp_path, twice.encode())
     notes(tmp_path)
     before = snapshot(bib)
-    added = run(["add", "2305.18290v3"], httpserver, tmp_path)
+    added = run_paperrefs(["add", "2305.18290v3"], tmp_path, arxiv.url)
     assert added.returncode == 0, added.stderr
     assert added.stdout == "first2023dpo\n"  # the first entry answers; nothing is fetched
-    checked = run(["check"], httpserver, tmp_path)
+    checked = run_paperrefs(["check"], tmp_path, arxiv.url)
     assert checked.returncode == 2
     assert (
         f"{Path('bib') / 'papers.bib'}:6: error: second2023dpo is arXiv:2305.18290 again "
         "(already first2023dpo)" in checked.stderr
     )
-    assert asked == []
+    assert arxiv.asked == []
     assert snapshot(bib) == before
 
 
@@ -145,8 +137,7 @@ def read_only(tmp_path: Path) -> Iterator[list[Path]]:
     [("file", "the file is read-only"), ("folder", "folder bib is read-only")],
 )
 def test_a_read_only_bib_or_folder_is_refused_before_fetching(
-    asked: list[str],
-    httpserver: HTTPServer,
+    arxiv: FakeArxiv,
     tmp_path: Path,
     read_only: list[Path],
     target: str,
@@ -157,31 +148,31 @@ def test_a_read_only_bib_or_folder_is_refused_before_fetching(
     locked = bib if target == "file" else bib.parent
     locked.chmod(0o444 if target == "file" else 0o555)
     read_only.append(locked)
-    result = run(["add", "2305.18290"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url)
     assert result.returncode == 2
     assert f"error: {Path('bib') / 'papers.bib'}: {message}" in result.stderr
-    assert asked == []
+    assert arxiv.asked == []
     assert snapshot(bib) == before
     assert sorted(os.listdir(bib.parent)) == ["papers.bib"]
 
 
 def test_a_read_only_bib_that_needs_no_write_is_fine(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, read_only: list[Path]
+    arxiv: FakeArxiv, tmp_path: Path, read_only: list[Path]
 ) -> None:
     bib = bib_at(tmp_path, b"@misc{dpo,\n  title = {DPO},\n  eprint = {2305.18290},\n}\n")
     bib.chmod(0o444)
     read_only.append(bib)
-    result = run(["add", "2305.18290"], httpserver, tmp_path)
-    assert (result.returncode, result.stdout, asked) == (0, "dpo\n", [])
+    result = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url)
+    assert (result.returncode, result.stdout, arxiv.asked) == (0, "dpo\n", [])
 
 
 def test_a_missing_folder_is_refused_before_fetching_and_not_created(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path
+    arxiv: FakeArxiv, tmp_path: Path
 ) -> None:
-    result = run(["add", "--bib", "nope/papers.bib", "2305.18290"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "--bib", "nope/papers.bib", "2305.18290"], tmp_path, arxiv.url)
     assert result.returncode == 2
     assert f"error: {Path('nope') / 'papers.bib'}: folder nope does not exist" in result.stderr
-    assert asked == []
+    assert arxiv.asked == []
     assert not (tmp_path / "nope").exists()
 
 
@@ -207,11 +198,11 @@ ODD: dict[str, bytes] = {
 
 @pytest.mark.parametrize("case", list(ODD))
 def test_odd_but_valid_files_get_the_entry_and_keep_every_byte(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, case: str
+    arxiv: FakeArxiv, tmp_path: Path, case: str
 ) -> None:
     original = ODD[case]
     bib = bib_at(tmp_path, original)
-    result = run(["add", "2305.18290"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{NEW_KEY}\n"
     after = bib.read_bytes()
@@ -228,13 +219,13 @@ def test_odd_but_valid_files_get_the_entry_and_keep_every_byte(
 
 @pytest.mark.parametrize("content", [None, b"", b"\n\n"], ids=["absent", "empty", "blank"])
 def test_an_absent_or_empty_bib_gets_its_first_entry(
-    asked: list[str], httpserver: HTTPServer, tmp_path: Path, content: bytes | None
+    arxiv: FakeArxiv, tmp_path: Path, content: bytes | None
 ) -> None:
     bib = tmp_path / "bib" / "papers.bib"
     bib.parent.mkdir()
     if content is not None:
         bib.write_bytes(content)
-    result = run(["add", "2305.18290"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url)
     assert result.returncode == 0, result.stderr
     assert read_bib(bib).keys() == [NEW_KEY]
     assert bib.read_bytes().startswith((content or b"") + b"@misc{")

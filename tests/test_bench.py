@@ -27,6 +27,8 @@ from bench.scenarios import (
     served_papers,
 )
 
+pytestmark = pytest.mark.slow  # the benchmark on a tiny corpus: real builds of three site variants
+
 TINY = Size("S", 12, 4)
 
 

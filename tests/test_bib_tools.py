@@ -11,9 +11,9 @@ from paperrefs.entry import format_entry
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
-from tests.conftest import REPO, require_tool
+from tests.helpers.paths import REPO, require_tool
 
-pytestmark = pytest.mark.tex
+pytestmark = [pytest.mark.tex, pytest.mark.slow]  # slow: BibTeX, biber and LaTeX
 
 # Every special character, Unicode names and an organization, as a fetched paper could have.
 SPECIALS = PaperMetadata(

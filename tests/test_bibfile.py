@@ -25,29 +25,8 @@ from paperrefs.fsutil import atomic_write
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
-from tests.conftest import snapshot
-
-HAND_WRITTEN = """\
-% My bibliography -- edited by hand.
-@string{ nips = "Advances in Neural Information Processing Systems" }
-
-@preamble{ "\\newcommand{\\noopsort}[1]{}" }
-
-@comment{ jabref-meta: databaseType:bibtex; }
-
-@Article{ Alpha2020 ,
-    title={An   {Odd}   Layout},
-  author = "Ann Alpha",
-  journal = nips # { (NeurIPS)},
-  year=2020}
-% This one is about Zeta.
-@misc{zeta2021last,
-  title = {Last},
-  ids = {zeta2021, OldKey},
-  eprint = {arXiv:2305.18290v2},
-}
-% trailing comment
-"""
+from tests.helpers.bibs import HAND_WRITTEN
+from tests.helpers.paths import snapshot
 
 
 def entry(key: str) -> str:
@@ -92,7 +71,7 @@ def test_reads_entries_with_their_text_line_and_fields(bib: Path) -> None:
     }
     assert zeta.line == 14
     assert zeta.aliases == ("zeta2021", "OldKey")
-    assert zeta.eprint == "arXiv:2305.18290v2"
+    assert zeta.eprint == "arXiv:2104.00001v2"
     assert document.text == HAND_WRITTEN
     assert (document.has_bom, document.newline) == (False, "\n")
 
@@ -107,8 +86,8 @@ def test_lookup_ignores_case_and_follows_aliases(bib: Path) -> None:
 
 def test_lookup_by_eprint_ignores_version_and_prefix(bib: Path) -> None:
     document = read_bib(bib)
-    assert document.by_eprint("2305.18290") is document.entries[1]
-    assert document.by_eprint("2305.18290v1") is document.entries[1]
+    assert document.by_eprint("2104.00001") is document.entries[1]
+    assert document.by_eprint("2104.00001v1") is document.entries[1]
     assert document.by_eprint("1707.06347") is None
 
 
@@ -216,8 +195,8 @@ def test_insertion_keeps_every_other_byte(bib: Path) -> None:
             "@misc{beta,\n  title = {T},\n}\n\n% This one is about Zeta.\n",
         )
         .replace(
-            "  eprint = {arXiv:2305.18290v2},\n}\n",
-            "  eprint = {arXiv:2305.18290v2},\n}\n\n@misc{zz,\n  title = {T},\n}\n",
+            "  eprint = {arXiv:2104.00001v2},\n}\n",
+            "  eprint = {arXiv:2104.00001v2},\n}\n\n@misc{zz,\n  title = {T},\n}\n",
         )
     )
     assert bib.read_text(encoding="utf-8") == expected
@@ -301,7 +280,7 @@ def test_add_papers_formats_inserts_and_returns_keys(tmp_path: Path) -> None:
 
 def test_a_paper_already_present_keeps_its_key_and_nothing_is_written(bib: Path) -> None:
     before = snapshot(bib)
-    requested = parse_arxiv_id("2305.18290v3")
+    requested = parse_arxiv_id("2104.00001v3")
     assert add_papers(bib, [paper(str(requested))]) == {requested: "zeta2021last"}
     assert snapshot(bib) == before
 

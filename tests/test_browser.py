@@ -20,7 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect, sync_playwright
 
-from tests.conftest import REPO, require_tool
+from tests.helpers.paths import REPO, require_tool
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # slow: Chromium over the real site
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"

@@ -2,86 +2,86 @@
 
 The command line refuses to write to such a file (see test_bibfile.py); a build reads
 what it can, so one typo does not take the whole site down, and ``-W`` still fails it.
+The broken files are in tests/roots/test-broken-bib/, next to refs.bib, the intact one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.paths import ROOTS
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
+ROOT = ROOTS / "test-broken-bib"
 GOOD_KEYS = ["rafailov2023direct", "schulman2017proximal", "schulman2015trust"]
 
 
-def break_first_title(text: str) -> str:
-    """An unbalanced brace in the first entry (line 4)."""
-    return text.replace("title = {Direct", "title = {{Direct", 1)
+def built_with(bib: str) -> pytest.MarkDecorator:
+    """A fresh build of the broken-bib root, in a copy of its own, reading ``bib``."""
+    return pytest.mark.sphinx(
+        "html",
+        testroot="broken-bib",
+        srcdir=f"broken-bib-{bib.removesuffix('.bib')}",
+        confoverrides={"bibtex_bibfiles": [bib]},
+        freshenv=True,
+    )
 
 
-def cut_mid_entry(text: str) -> str:
-    """The file ends in the middle of its last entry, as after a bad copy."""
-    return text[: text.index("publisher")]
-
-
-def duplicate_first_entry(text: str) -> str:
-    first = text[text.index("@misc{rafailov") : text.index("@misc{schulman2017")]
-    return text + "\n" + first.replace("Direct Preference", "Another Title")
-
-
-def latin1_byte(text: str) -> str:
-    return text.replace("Trust Region", "Trust R\udce9gion", 1)
-
-
-BROKEN: dict[str, tuple[Callable[[str], str], int, list[str]]] = {
-    # case: (how to break refs.bib, the line the warning names, keys that still get pages)
-    "unbalanced brace": (break_first_title, 3, [*GOOD_KEYS[1:], "sutton2018reinforcement"]),
-    "cut mid-entry": (cut_mid_entry, 38, GOOD_KEYS),
-    "duplicate key": (duplicate_first_entry, 46, [*GOOD_KEYS, "sutton2018reinforcement"]),
-    "Latin-1 byte": (latin1_byte, 27, [*GOOD_KEYS, "sutton2018reinforcement"]),
+BROKEN: dict[str, tuple[int, list[str]]] = {
+    # the broken bib: (the line the warning names, keys that still get pages)
+    "unbalanced-brace.bib": (3, [*GOOD_KEYS[1:], "sutton2018reinforcement"]),  # in a title
+    "cut-mid-entry.bib": (38, GOOD_KEYS),  # the file ends inside its last entry
+    "duplicate-key.bib": (46, [*GOOD_KEYS, "sutton2018reinforcement"]),
+    "latin-1-byte.bib": (27, [*GOOD_KEYS, "sutton2018reinforcement"]),
 }
 
 
-@pytest.mark.parametrize("case", BROKEN)
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(bib, marks=built_with(bib), id=bib.removesuffix(".bib")) for bib in BROKEN],
+)
 def test_broken_bib_warns_at_its_line_and_builds_the_rest(
-    make_app: MakeApp, site: Path, case: str
+    app: SphinxTestApp, warning: StringIO, case: str
 ) -> None:
-    breaker, line, kept = BROKEN[case]
-    bib = site / "refs.bib"
-    original = bib.read_text(encoding="utf-8")
-    broken = breaker(original).encode("utf-8", errors="surrogateescape")
-    bib.write_bytes(broken)
+    line, kept = BROKEN[case]
+    bib = Path(app.srcdir) / case
 
-    app = build(make_app, site)
+    app.build()
 
-    warnings = warnings_of(app)
+    warnings = warnings_of(warning)
     assert f"{bib}:{line}: WARNING: " in warnings
     assert "left out of the build until fixed [paperrefs.bib]" in warnings
     assert "Traceback" not in warnings
     pages = {path.stem for path in (Path(app.outdir) / "papers").glob("*.html")}
     assert set(kept) <= pages, f"entries that parse were dropped: {set(kept) - pages}"
-    assert bib.read_bytes() == broken, "a build never rewrites the bib"
+    assert bib.read_bytes() == (ROOT / case).read_bytes(), "a build never rewrites the bib"
 
 
-def test_cite_keeps_working_for_the_entries_that_parse(make_app: MakeApp, site: Path) -> None:
-    bib = site / "refs.bib"
-    bib.write_text(break_first_title(bib.read_text(encoding="utf-8")), encoding="utf-8")
-
-    app = build(make_app, site)
+@built_with("unbalanced-brace.bib")
+def test_cite_keeps_working_for_the_entries_that_parse(
+    app: SphinxTestApp, warning: StringIO
+) -> None:
+    app.build()
 
     page = html(app, "notes/preferences")
     assert "Sutton" in page  # {cite:t}`sutton2018reinforcement` rendered by sphinxcontrib-bibtex
-    assert "sutton2018reinforcement" not in warnings_of(app)
+    assert "sutton2018reinforcement" not in warnings_of(warning)
 
 
-def test_fixing_the_bib_brings_the_entry_back(make_app: MakeApp, site: Path) -> None:
+def test_fixing_the_bib_brings_the_entry_back(make_app: MakeApp, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
     bib = site / "refs.bib"
-    original = bib.read_text(encoding="utf-8")
-    bib.write_text(break_first_title(original), encoding="utf-8")
+    shutil.copy(ROOT / "unbalanced-brace.bib", bib)
     build(make_app, site)
-    bib.write_text(original, encoding="utf-8")
+    shutil.copy(ROOT / "refs.bib", bib)
 
     app = build(make_app, site)
 
@@ -89,23 +89,26 @@ def test_fixing_the_bib_brings_the_entry_back(make_app: MakeApp, site: Path) -> 
     assert (Path(app.outdir) / "papers" / "rafailov2023direct.html").exists()
 
 
-def test_bom_crlf_and_no_final_newline_read_cleanly(make_app: MakeApp, site: Path) -> None:
-    bib = site / "refs.bib"
-    text = bib.read_text(encoding="utf-8").rstrip("\n").replace("\n", "\r\n")
-    bib.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+@built_with("bom-crlf.bib")
+def test_bom_crlf_and_no_final_newline_read_cleanly(app: SphinxTestApp, warning: StringIO) -> None:
+    original = (ROOT / "bom-crlf.bib").read_bytes()
+    assert original.startswith(b"\xef\xbb\xbf")
+    assert original.count(b"\n") == original.count(b"\r\n") > 40
+    assert not original.endswith(b"\n")
 
-    app = build(make_app, site)
+    app.build()
 
-    assert "WARNING" not in warnings_of(app)
+    assert "WARNING" not in warnings_of(warning)
     pages = {path.stem for path in (Path(app.outdir) / "papers").glob("*.html")}
     assert pages == {*GOOD_KEYS, "sutton2018reinforcement"}
 
 
-def test_missing_bib_warns_and_builds(make_app: MakeApp, site: Path) -> None:
-    (site / "refs.bib").unlink()
+@built_with("absent.bib")
+def test_missing_bib_warns_and_builds(app: SphinxTestApp, warning: StringIO) -> None:
+    assert not (Path(app.srcdir) / "absent.bib").exists()
 
-    app = build(make_app, site)
+    app.build()
 
-    warnings = warnings_of(app)
-    assert "refs.bib does not exist; `paperrefs add ID` creates it [paperrefs.bib]" in warnings
+    warnings = warnings_of(warning)
+    assert "absent.bib does not exist; `paperrefs add ID` creates it [paperrefs.bib]" in warnings
     assert "is not in the bibliography" in warnings

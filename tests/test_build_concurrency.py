@@ -8,11 +8,14 @@ import multiprocessing.synchronize
 import time
 from pathlib import Path
 
+import pytest
 from paperrefs.fetching import add_papers
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
-from tests.sphinx_build import MakeApp, build, warnings_of
+from tests.helpers.sphinx import MakeApp, build, warnings_of
+
+pytestmark = pytest.mark.slow  # real Sphinx builds while another process writes
 
 WRITES = 40
 FIRST_PAGES = 4  # entries of the test site's bib

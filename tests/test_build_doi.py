@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from tests.conftest import ROOTS
-from tests.sphinx_build import MakeApp, build, html
+from tests.helpers.paths import ROOTS
+from tests.helpers.sphinx import MakeApp, build, html
+
+pytestmark = pytest.mark.slow  # real Sphinx builds
 
 
 def text(page: str) -> str:

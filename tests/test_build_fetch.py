@@ -12,24 +12,17 @@ import re
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
-from tests.conftest import REPO
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.fake_arxiv import FakeArxiv, atom_response
+from tests.helpers.paths import ATOM_FIXTURES, copy_root
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
-FEED = (REPO / "tests" / "fixtures" / "atom" / "dialect_b_three_papers.xml").read_text("utf-8")
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
+FEED = (ATOM_FIXTURES / "dialect_b_three_papers.xml").read_bytes()
 NEW_ID = "2502.11873"
 NEW_ENTRY = re.compile(r"eprint\s*=\s*\{2502\.11873\}")
-
-NOTE = f"""# Preference learning
-
-## A paper the bib lacks
-```{{paper}} {NEW_ID}
-:added: 2024-09-01
-```
-- fetched during the build
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -39,23 +32,18 @@ def private_throttle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PAPERREFS_FETCH", raising=False)
 
 
-@pytest.fixture(autouse=True)
-def cite_a_new_paper(site: Path) -> None:
-    (site / "notes" / "preferences.md").write_text(NOTE, encoding="utf-8")
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A private copy of tests/roots/test-fetch/, whose note cites NEW_ID: builds here
+    may write to its bib."""
+    return copy_root("fetch", tmp_path)
 
 
-def record_requests(server: HTTPServer, status: int = 200) -> list[str]:
-    """Answer every query with the three-paper feed (or an error status); log the IDs."""
-    asked: list[str] = []
-
-    def handler(request: Request) -> Response:
-        asked.append(request.args.get("id_list", ""))
-        if status != 200:
-            return Response("refused", status=status)
-        return Response(FEED, content_type="application/atom+xml")
-
-    server.expect_request("/api/query").respond_with_handler(handler)
-    return asked
+@pytest.fixture
+def arxiv(arxiv: FakeArxiv) -> FakeArxiv:
+    """The fake arXiv, answering every query with the recorded three-paper feed."""
+    arxiv.answer = atom_response(FEED)
+    return arxiv
 
 
 def only_inserted(before: bytes, after: bytes) -> bool:
@@ -66,20 +54,19 @@ def only_inserted(before: bytes, after: bytes) -> bool:
     return all(tag in {"equal", "insert"} for tag, *_ in matcher.get_opcodes())
 
 
-def fetching(server: HTTPServer) -> dict[str, object]:
-    return {"paperrefs_fetch": True, "paperrefs_api_url": server.url_for("/api/query")}
+def fetching(arxiv: FakeArxiv) -> dict[str, object]:
+    return {"paperrefs_fetch": True, "paperrefs_api_url": arxiv.url}
 
 
 def test_opted_in_build_fetches_once_then_never_again(
-    make_app: MakeApp, site: Path, httpserver: HTTPServer
+    make_app: MakeApp, site: Path, arxiv: FakeArxiv
 ) -> None:
-    asked = record_requests(httpserver)
     bib = site / "refs.bib"
     before = bib.read_bytes()
 
-    app = build(make_app, site, confoverrides=fetching(httpserver))
+    app = build(make_app, site, confoverrides=fetching(arxiv))
 
-    assert asked == [NEW_ID]
+    assert arxiv.asked == [NEW_ID]
     after = bib.read_bytes()
     assert NEW_ENTRY.search(after.decode("utf-8"))
     assert only_inserted(before, after), "an existing byte of the bib changed"
@@ -88,52 +75,48 @@ def test_opted_in_build_fetches_once_then_never_again(
     assert 'href="../papers/marchetti2025sharp.html' in page
 
     mtime = bib.stat().st_mtime_ns
-    build(make_app, site, confoverrides=fetching(httpserver), freshenv=True)
-    assert asked == [NEW_ID], "a build with nothing missing must not ask arXiv"
+    build(make_app, site, confoverrides=fetching(arxiv), freshenv=True)
+    assert arxiv.asked == [NEW_ID], "a build with nothing missing must not ask arXiv"
     assert bib.read_bytes() == after
     assert bib.stat().st_mtime_ns == mtime
 
 
 def test_without_opt_in_the_build_sends_nothing(
-    make_app: MakeApp, site: Path, httpserver: HTTPServer
+    make_app: MakeApp, site: Path, arxiv: FakeArxiv
 ) -> None:
-    asked = record_requests(httpserver)
     bib = site / "refs.bib"
     before = bib.read_bytes()
 
-    app = build(
-        make_app, site, confoverrides={"paperrefs_api_url": httpserver.url_for("/api/query")}
-    )
+    app = build(make_app, site, confoverrides={"paperrefs_api_url": arxiv.url})
 
-    assert asked == []
+    assert arxiv.asked == []
     assert bib.read_bytes() == before
     assert f"arXiv:{NEW_ID} is not in the bibliography" in warnings_of(app)
 
 
 def test_environment_variable_opts_in(
-    make_app: MakeApp, site: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, site: Path, arxiv: FakeArxiv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asked = record_requests(httpserver)
     monkeypatch.setenv("PAPERREFS_FETCH", "1")
-    monkeypatch.setenv("PAPERREFS_ARXIV_API", httpserver.url_for("/api/query"))
+    monkeypatch.setenv("PAPERREFS_ARXIV_API", arxiv.url)
 
     build(make_app, site)
 
-    assert asked == [NEW_ID]
+    assert arxiv.asked == [NEW_ID]
     assert NEW_ENTRY.search((site / "refs.bib").read_text(encoding="utf-8"))
 
 
 def test_failing_server_warns_and_leaves_the_bib_alone(
-    make_app: MakeApp, site: Path, httpserver: HTTPServer
+    make_app: MakeApp, site: Path, arxiv: FakeArxiv
 ) -> None:
-    asked = record_requests(httpserver, status=403)  # egress blocked, as on some CI hosts
+    arxiv.answer = Response("refused", status=403)  # egress blocked, as on some CI hosts
     bib = site / "refs.bib"
     before, mtime = bib.read_bytes(), bib.stat().st_mtime_ns
 
-    app = build(make_app, site, confoverrides=fetching(httpserver))
+    app = build(make_app, site, confoverrides=fetching(arxiv))
 
     warnings = warnings_of(app)
-    assert asked == [NEW_ID]
+    assert arxiv.asked == [NEW_ID]
     assert f"could not fetch arXiv:{NEW_ID} (unexpected HTTP 403)" in warnings
     assert "[paperrefs.fetch]" in warnings
     assert f"arXiv:{NEW_ID} is not in the bibliography" in warnings

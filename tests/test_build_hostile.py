@@ -1,19 +1,28 @@
 """Hostile and odd metadata, written by the entry builder as arXiv would send it, through a
 real build: escaped text in every output (pages, tooltips, index, changelog, search index,
-feed), never markup, never a link unless it is http(s), never a broken build."""
+feed), never markup, never a link unless it is http(s), never a broken build.
+
+The scenario is tests/roots/test-hostile-bib/: its refs.bib holds the entry builder's
+output for PAPERS (checked below), a hand-written entry with data: and file: URLs, and
+the script-laden entry of test_extension_builds.py; notes/odd.md cites each paper."""
 
 from __future__ import annotations
 
 import json
+from io import StringIO
 from pathlib import Path
 
 import feedparser
+import pytest
 from bs4 import BeautifulSoup
+from paperrefs.bibfile import read_bib
 from paperrefs.entry import format_entry
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
+from sphinx.testing.util import SphinxTestApp
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.paths import ROOTS
+from tests.helpers.sphinx import html, warnings_of
 
 ODD_TITLE = "&amp; entities, RTL עברית العربية, emoji 🚀🧪, combining e\u0301 a\u0308"
 RST_TITLE = ".. raw:: html <b>x</b> :math:`x` |subst| `link <javascript:x>`_"
@@ -26,47 +35,34 @@ PAPERS = {
     "2402.00004": PaperMetadata(parse_arxiv_id("2402.00004v1"), "", ("No Title",), "cs.LG"),
 }
 
-HAND_WRITTEN = """
-@misc{urls2024bad,
-  title = {Links that must not be links},
-  author = {Mallory},
-  year = {2024},
-  url = {data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==},
-  howpublished = {file:///etc/passwd}
-}
-"""
+KEYS = {arxiv_id: f"odd{n}2024" for n, arxiv_id in enumerate(PAPERS)}
+BIB = ROOTS / "test-hostile-bib" / "refs.bib"
+
+# One build of tests/roots/test-hostile-bib/, shared by the tests that only read it.
+pytestmark = pytest.mark.sphinx("html", testroot="hostile-bib")
 
 
-def hostile_site(site: Path) -> dict[str, str]:
-    """Append the odd papers to the bib and cite each; return arXiv ID -> key."""
-    keys = {arxiv_id: f"odd{n}2024" for n, arxiv_id in enumerate(PAPERS)}
-    with (site / "refs.bib").open("a", encoding="utf-8") as bib:
-        for arxiv_id, meta in PAPERS.items():
-            bib.write("\n" + format_entry(keys[arxiv_id], meta))
-        bib.write(HAND_WRITTEN)
-    notes = "".join(
-        f"## Paper {n}\n```{{paper}} {arxiv_id}\n:added: 2024-08-0{n + 1}\n```\n"
-        f"- again as {{arxiv}}`{arxiv_id}`\n\n"
-        for n, arxiv_id in enumerate(PAPERS)
-    )
-    (site / "notes" / "odd.md").write_text(
-        "# Odd metadata\n\n" + notes + "## Links\n- see {cite:t}`urls2024bad`\n", encoding="utf-8"
-    )
-    index = site / "index.md"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace("notes/policy", "notes/policy\nnotes/odd", 1)
-    )
-    return keys
+def test_the_roots_entries_are_what_the_entry_builder_writes() -> None:
+    """The root holds the entry builder's output for PAPERS as a file; if the builder
+    changes, regenerate the odd* entries of refs.bib with format_entry."""
+    document = read_bib(BIB)
+    for arxiv_id, meta in PAPERS.items():
+        entry = document.get(KEYS[arxiv_id])
+        assert entry is not None, KEYS[arxiv_id]
+        assert entry.text + "\n" == format_entry(KEYS[arxiv_id], meta)
 
 
-def test_odd_metadata_builds_cleanly_and_reads_as_written(make_app: MakeApp, site: Path) -> None:
-    keys = hostile_site(site)
-    app = build(make_app, site)
-    assert "WARNING" not in warnings_of(app), warnings_of(app)
+@pytest.mark.slow
+@pytest.mark.sphinx(freshenv=True)  # every page read again: every warning shows
+def test_odd_metadata_builds_cleanly_and_reads_as_written(
+    app: SphinxTestApp, warning: StringIO
+) -> None:
+    app.build()
+    assert "WARNING" not in warnings_of(warning), warnings_of(warning)
 
-    page = BeautifulSoup(html(app, f"papers/{keys['2402.00001']}"), "html.parser")
+    page = BeautifulSoup(html(app, f"papers/{KEYS['2402.00001']}"), "html.parser")
     assert ODD_TITLE in page.get_text(" ")  # entities shown as typed, marks not split off
-    rst = BeautifulSoup(html(app, f"papers/{keys['2402.00002']}"), "html.parser")
+    rst = BeautifulSoup(html(app, f"papers/{KEYS['2402.00002']}"), "html.parser")
     assert RST_TITLE in rst.get_text(" ")
     assert rst.select_one("article b") is None  # the raw directive never ran
 
@@ -76,13 +72,11 @@ def test_odd_metadata_builds_cleanly_and_reads_as_written(make_app: MakeApp, sit
     assert any(RST_TITLE in tip for tip in tooltips)
 
 
-def test_a_thousand_authors_are_shortened_with_a_way_to_see_all(
-    make_app: MakeApp, site: Path
-) -> None:
-    keys = hostile_site(site)
-    app = build(make_app, site)
+@pytest.mark.slow
+def test_a_thousand_authors_are_shortened_with_a_way_to_see_all(app: SphinxTestApp) -> None:
+    app.build()
 
-    page = BeautifulSoup(html(app, f"papers/{keys['2402.00003']}"), "html.parser")
+    page = BeautifulSoup(html(app, f"papers/{KEYS['2402.00003']}"), "html.parser")
     block = page.select_one(".paperrefs-authors-block")
     assert block is not None
     details = block.select_one("details")
@@ -100,21 +94,21 @@ def test_a_thousand_authors_are_shortened_with_a_way_to_see_all(
     assert len(tip) < 200
 
 
-def test_an_empty_title_still_gives_a_usable_page(make_app: MakeApp, site: Path) -> None:
-    keys = hostile_site(site)
-    app = build(make_app, site)
+@pytest.mark.slow
+def test_an_empty_title_still_gives_a_usable_page(app: SphinxTestApp) -> None:
+    app.build()
 
-    page = BeautifulSoup(html(app, f"papers/{keys['2402.00004']}"), "html.parser")
+    page = BeautifulSoup(html(app, f"papers/{KEYS['2402.00004']}"), "html.parser")
     heading = page.select_one("article h1") or page.select_one("h1")
     assert heading is not None
     assert heading.get_text(strip=True).strip("¶#") != ""
     index = html(app, "references")
-    assert f"papers/{keys['2402.00004']}.html" in index
+    assert f"papers/{KEYS['2402.00004']}.html" in index
 
 
-def test_only_http_urls_become_links(make_app: MakeApp, site: Path) -> None:
-    hostile_site(site)
-    app = build(make_app, site)
+@pytest.mark.slow
+def test_only_http_urls_become_links(app: SphinxTestApp) -> None:
+    app.build()
 
     outdir = Path(app.outdir)
     for path in outdir.rglob("*.html"):
@@ -124,9 +118,9 @@ def test_only_http_urls_become_links(make_app: MakeApp, site: Path) -> None:
             assert not target.lower().startswith(("javascript:", "data:", "file:")), path
 
 
-def test_search_index_and_feed_hold_the_text(make_app: MakeApp, site: Path) -> None:
-    hostile_site(site)
-    app = build(make_app, site)
+@pytest.mark.slow
+def test_search_index_and_feed_hold_the_text(app: SphinxTestApp) -> None:
+    app.build()
     outdir = Path(app.outdir)
 
     index = (outdir / "searchindex.js").read_text(encoding="utf-8")

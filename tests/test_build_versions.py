@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+import pytest
+
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
+
+pytestmark = pytest.mark.slow  # real Sphinx builds
 
 
 def text(page: str) -> str:

@@ -1,86 +1,34 @@
-"""The ``paperrefs`` command line, run as a real process against a real HTTP server."""
+"""The ``paperrefs`` command line, run as a real process against a real HTTP server.
+
+The runs against the fake arXiv are marked slow; ``check`` and ``--help`` need no server."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
-from tests.conftest import REPO
+from tests.helpers.bibs import HAND_WRITTEN, without_entries
+from tests.helpers.cli import run_paperrefs
+from tests.helpers.fake_arxiv import FakeArxiv, Paper
+from tests.helpers.paths import REPO
 
-HAND_WRITTEN = """% My bibliography: hand edits must survive.
-@string{nips = "NeurIPS"}
-
-@misc{aaa2020first,
-    title={A First Paper},   author = "Ann Author",
-  year = 2020, note = nips}
-
-@misc{zzz2021last,
-  title = {The Last Paper},
-  author = {Zed Zeta},
-  year = {2021}
-}
-"""
-
-FEED = """<?xml version='1.0' encoding='UTF-8'?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"
-      xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">
-  <id>https://arxiv.org/api/test</id><title>arXiv Query: test</title>
-  <opensearch:totalResults>1</opensearch:totalResults>
-  <entry>
-    <id>http://arxiv.org/abs/2305.18290v3</id>
-    <updated>2024-07-29T22:26:36Z</updated>
-    <title>Direct Preference Optimization: Your Language Model is Secretly a Reward Model</title>
-    <summary>An abstract.</summary>
-    <published>2023-05-29T17:57:46Z</published>
-    <author><name>Rafael Rafailov</name></author>
-    <author><name>Archit Sharma</name></author>
-    <arxiv:primary_category term="cs.LG"/>
-    <arxiv:journal_ref>NeurIPS 2023</arxiv:journal_ref>
-  </entry>
-</feed>
-"""
-
-EMPTY_FEED = FEED.split("<entry>")[0] + "</feed>\n"
+# What the fake arXiv knows: one paper, at version 3.
+DPO = Paper(
+    title="Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
+    authors=("Rafael Rafailov", "Archit Sharma"),
+    abstract="An abstract.",
+    published="2023-05-29T17:57:46Z",
+    updated="2024-07-29T22:26:36Z",
+    journal_ref="NeurIPS 2023",
+)
 
 
-def run(args: list[str], server: HTTPServer, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": server.url_for("/api/query"),
-        "PAPERREFS_THROTTLE_FILE": str(tmp_path / "throttle"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "paperrefs", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
-
-
-def serve_feed(server: HTTPServer) -> list[str]:
-    """Answer every query with the DPO feed when it asks for 2305.18290, else empty."""
-    asked: list[str] = []
-
-    def handler(request: Request) -> Response:
-        asked.append(request.args.get("id_list", ""))
-        requested = asked[-1]
-        if not requested.startswith("2305.18290"):
-            return Response(EMPTY_FEED, content_type="application/atom+xml")
-        # arXiv answers a versioned request with that version, a bare one with the latest.
-        version = requested.partition("v")[2] or "3"
-        body = FEED.replace("2305.18290v3", f"2305.18290v{version}")
-        return Response(body, content_type="application/atom+xml")
-
-    server.expect_request("/api/query").respond_with_handler(handler)
-    return asked
+@pytest.fixture
+def arxiv(arxiv: FakeArxiv) -> FakeArxiv:
+    """The fake arXiv, knowing DPO (2305.18290, latest version 3) and no other paper."""
+    arxiv.add("2305.18290", version=3, paper=DPO)
+    return arxiv
 
 
 @pytest.fixture
@@ -91,95 +39,87 @@ def bib(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_add_inserts_one_entry_and_keeps_every_other_byte(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
-    result = run(["add", "https://arxiv.org/pdf/2305.18290v2"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "https://arxiv.org/pdf/2305.18290v2"], tmp_path, arxiv.url)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "rafailov2023direct\n"
-    assert asked == ["2305.18290v2"]
+    assert arxiv.asked == ["2305.18290v2"]
     text = bib.read_text(encoding="utf-8")
+    # Every other byte is where it was.
+    assert without_entries(text, ["rafailov2023direct"]) == HAND_WRITTEN
     start = text.index("@misc{rafailov2023direct,")
-    end = text.index("@misc{zzz2021last")
-    assert text[:start] + text[end:] == HAND_WRITTEN  # every other byte is where it was
-    entry = text[start:end]
+    entry = text[start : text.index("\n\n", start)]
     assert "{2305.18290}" in entry  # eprint without the version
     assert "{NeurIPS 2023}" in entry
 
 
+@pytest.mark.slow
 def test_add_of_a_paper_already_there_asks_nothing_and_writes_nothing(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
-    assert run(["add", "2305.18290"], httpserver, tmp_path).returncode == 0
+    assert run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url).returncode == 0
     before = bib.stat().st_mtime_ns, bib.read_bytes()
-    result = run(["add", "arXiv:2305.18290v1"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "arXiv:2305.18290v1"], tmp_path, arxiv.url)
     assert result.returncode == 0
     assert result.stdout == "rafailov2023direct\n"
     assert "already in" in result.stderr
     assert (bib.stat().st_mtime_ns, bib.read_bytes()) == before
-    assert len(asked) == 1
+    assert len(arxiv.asked) == 1
 
 
+@pytest.mark.slow
 def test_malformed_id_is_bad_input_and_nothing_is_fetched(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
-    result = run(["add", "2305.18290", "2401.1"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2305.18290", "2401.1"], tmp_path, arxiv.url)
     assert result.returncode == 2
     assert "not an arXiv ID: '2401.1'" in result.stderr
-    assert asked == []
+    assert arxiv.asked == []
     assert bib.read_text(encoding="utf-8") == HAND_WRITTEN
 
 
+@pytest.mark.slow
 def test_unknown_id_exits_1_and_leaves_the_bib_alone(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    serve_feed(httpserver)
-    result = run(["add", "2401.99999"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2401.99999"], tmp_path, arxiv.url)
     assert result.returncode == 1
     assert "arXiv has no paper 2401.99999" in result.stderr
     assert bib.read_text(encoding="utf-8") == HAND_WRITTEN
 
 
+@pytest.mark.slow
 def test_broken_bib_is_refused_with_file_and_line(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
+    arxiv: FakeArxiv, tmp_path: Path, bib: Path
 ) -> None:
-    asked = serve_feed(httpserver)
-    broken = HAND_WRITTEN.replace("title = {The Last Paper},", "title = {The Last Paper,")
+    broken = HAND_WRITTEN.replace("title = {Last},", "title = {Last,")
     bib.write_text(broken, encoding="utf-8")
-    result = run(["add", "2305.18290"], httpserver, tmp_path)
+    result = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url)
     assert result.returncode == 2
-    assert "bib/papers.bib:8: " in result.stderr  # where the broken entry starts
-    assert asked == []
+    assert "bib/papers.bib:14: " in result.stderr  # where the broken entry starts
+    assert arxiv.asked == []
     assert bib.read_text(encoding="utf-8") == broken
 
 
-def test_sync_fetches_what_the_notes_cite(
-    httpserver: HTTPServer, tmp_path: Path, bib: Path
-) -> None:
-    asked = serve_feed(httpserver)
+@pytest.mark.slow
+def test_sync_fetches_what_the_notes_cite(arxiv: FakeArxiv, tmp_path: Path, bib: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "note.md").write_text(
         "# Notes\n\n## DPO\n```{paper} 2305.18290\n:added: 2024-07-04\n```\n- text\n",
         encoding="utf-8",
     )
-    result = run(["sync"], httpserver, tmp_path)
+    result = run_paperrefs(["sync"], tmp_path, arxiv.url)
     assert result.returncode == 0, result.stderr
-    assert asked == ["2305.18290"]
+    assert arxiv.asked == ["2305.18290"]
     assert "@misc{rafailov2023direct," in bib.read_text(encoding="utf-8")
 
 
-def test_check_passes_on_the_committed_project() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "check"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
+def test_check_passes_on_the_committed_project(tmp_path: Path) -> None:
+    result = run_paperrefs(["check"], REPO, throttle=tmp_path / "throttle")
     assert result.returncode == 0, result.stderr
     assert "0 error(s)" in result.stderr
 
@@ -198,13 +138,7 @@ def test_check_reports_each_problem_with_its_location(tmp_path: Path, bib: Path)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "note.md").write_text("See {arxiv}`1707.06347` and {cite}`nosuchkey`.\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "check"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    result = run_paperrefs(["check"], tmp_path)
     assert result.returncode == 2
     report = result.stderr
     assert "unescaped % in title" in report
@@ -212,11 +146,10 @@ def test_check_reports_each_problem_with_its_location(tmp_path: Path, bib: Path)
     assert "bad2024two is arXiv:2305.18290 again (already bad2024one)" in report
     assert f"{Path('docs') / 'note.md'}:1: error: arXiv:1707.06347 is cited but not in" in report
     assert "'nosuchkey' is cited but is not a key" in report
-    assert "warning: aaa2020first is not cited by any note" in report
+    assert "warning: Alpha2020 is not cited by any note" in report
 
 
-def test_help_exit_codes_are_documented() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "--help"], capture_output=True, text=True, check=True
-    )
+def test_help_exit_codes_are_documented(tmp_path: Path) -> None:
+    result = run_paperrefs(["--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
     assert "Exit codes: 0 all done; 1 some IDs could not be resolved" in result.stdout

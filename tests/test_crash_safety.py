@@ -22,12 +22,13 @@ import pytest
 from paperrefs.bibfile import read_bib
 from paperrefs.entry import format_entry
 from paperrefs.fetching import add_papers
-from paperrefs.ids import ArxivId, parse_arxiv_id
+from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
-from tests.test_arxiv_client import atom_response, feed_xml
+from tests.helpers.cli import start_paperrefs
+from tests.helpers.fake_arxiv import FakeArxiv
+
+pytestmark = pytest.mark.slow  # real processes killed mid-write; the command line against a server
 
 KILLS = 25
 
@@ -170,25 +171,6 @@ def test_sigkill_during_adds_loses_no_entry_and_breaks_no_later_add(tmp_path: Pa
 # The command line: a full disk, and two writers at once
 
 
-def cli(
-    args: list[str], server: HTTPServer, cwd: Path, limit_file_size: bool = False
-) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": server.url_for("/api/query"),
-        "PAPERREFS_THROTTLE_FILE": str(cwd / "throttle"),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "paperrefs", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=cwd,
-        preexec_fn=_small_file_limit if limit_file_size else None,
-    )
-
-
 def _small_file_limit() -> None:
     import resource
 
@@ -198,18 +180,10 @@ def _small_file_limit() -> None:
 
 
 @pytest.fixture
-def arxiv(httpserver: HTTPServer) -> Iterator[list[tuple[float, str]]]:
-    """Every ID is a paper; records when each request arrived."""
-    seen: list[tuple[float, str]] = []
-
-    def handle(request: Request) -> Response:
-        id_list = request.args.get("id_list", "")
-        seen.append((time.monotonic(), id_list))
-        return atom_response(feed_xml([ArxivId(text, 1) for text in id_list.split(",")]))
-
-    httpserver.expect_request("/api/query").respond_with_handler(handle)
-    yield seen
-    httpserver.check()
+def any_paper(arxiv: FakeArxiv) -> FakeArxiv:
+    """The fake arXiv, with every ID a paper."""
+    arxiv.any_id = True
+    return arxiv
 
 
 @contextlib.contextmanager
@@ -230,13 +204,13 @@ def small_disk(folder: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_leaves_the_bib_intact_with_a_clear_error(
-    arxiv: list[tuple[float, str]], httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, tmp_path: Path
 ) -> None:
     with small_disk(tmp_path / "bib") as folder:
         path = folder / "papers.bib"
         path.write_bytes(big_bib(120))  # about 36 KB: a second copy cannot fit in 64 KB
         before = path.read_bytes(), path.stat().st_mtime_ns
-        child = cli(["add", "2401.00001"], httpserver, tmp_path)
+        child = start_paperrefs(["add", "2401.00001"], tmp_path, any_paper.url)
         _, stderr = child.communicate(timeout=60)
         assert child.returncode == 2
         assert "bib/papers.bib: could not write: No space left on device" in stderr
@@ -246,14 +220,16 @@ def test_a_full_disk_leaves_the_bib_intact_with_a_clear_error(
 
 
 def test_a_file_size_limit_leaves_the_bib_intact_with_a_clear_error(
-    arxiv: list[tuple[float, str]], httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, tmp_path: Path
 ) -> None:
     folder = tmp_path / "bib"
     folder.mkdir()
     path = folder / "papers.bib"
     path.write_bytes(big_bib(13))  # 3,940 bytes: one more entry passes the 4 KB limit
     before = path.read_bytes(), path.stat().st_mtime_ns
-    child = cli(["add", "2401.00001"], httpserver, tmp_path, limit_file_size=True)
+    child = start_paperrefs(
+        ["add", "2401.00001"], tmp_path, any_paper.url, preexec_fn=_small_file_limit
+    )
     _, stderr = child.communicate(timeout=60)
     assert child.returncode == 2
     assert "bib/papers.bib: could not write: File too large" in stderr
@@ -262,7 +238,7 @@ def test_a_file_size_limit_leaves_the_bib_intact_with_a_clear_error(
 
 
 def test_two_adds_at_once_keep_both_entries_and_space_their_requests(
-    arxiv: list[tuple[float, str]], httpserver: HTTPServer, tmp_path: Path
+    any_paper: FakeArxiv, tmp_path: Path
 ) -> None:
     folder = tmp_path / "bib"
     folder.mkdir()
@@ -270,7 +246,8 @@ def test_two_adds_at_once_keep_both_entries_and_space_their_requests(
     path.write_bytes(big_bib(50))
     hand_made = [entry.text for entry in read_bib(path).entries]
     children = [
-        cli(["add", arxiv_id], httpserver, tmp_path) for arxiv_id in ("2401.00001", "2401.00002")
+        start_paperrefs(["add", arxiv_id], tmp_path, any_paper.url)
+        for arxiv_id in ("2401.00001", "2401.00002")
     ]
     outputs = [child.communicate(timeout=60) for child in children]
     assert [child.returncode for child in children] == [0, 0], outputs
@@ -279,5 +256,5 @@ def test_two_adds_at_once_keep_both_entries_and_space_their_requests(
     assert document.by_eprint("2401.00002") is not None
     assert all(text in document.text for text in hand_made)
     assert len(document.entries) == 52
-    (first, _), (second, _) = sorted(arxiv)
+    first, second = sorted(seen.at for seen in any_paper.seen)
     assert second - first >= 3 - 0.05  # one shared rate limit for both processes

@@ -197,6 +197,7 @@ def test_a_web_page_instead_of_metadata_is_refused(
     assert "web page" in result.failed[parse_doi("10.1000/page")]
 
 
+@pytest.mark.slow  # waits out a one-second Retry-After
 def test_503_with_retry_after_is_waited_out_then_answered(
     httpserver: HTTPServer, client: Callable[..., DoiClient]
 ) -> None:

@@ -12,9 +12,9 @@ from paperrefs.csl import parse_csl
 from paperrefs.entry import format_work, work_key
 from pybtex.database import parse_file
 
-from tests.conftest import require_tool
+from tests.helpers.paths import require_tool
 
-pytestmark = pytest.mark.tex
+pytestmark = [pytest.mark.tex, pytest.mark.slow]  # slow: BibTeX, biber and LaTeX
 
 FIXTURES = Path(__file__).parent / "fixtures" / "doi"
 NAMES = [

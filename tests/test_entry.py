@@ -23,6 +23,8 @@ from paperrefs.metadata import PaperMetadata
 from pybtex.database import parse_string as pybtex_parse
 from pybtex.richtext import Text
 
+from tests.helpers.bibs import undo_escapes
+
 DPO = PaperMetadata(
     arxiv_id=parse_arxiv_id("2305.18290"),
     title="Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
@@ -289,29 +291,6 @@ def test_organization_author_is_one_name_for_pybtex() -> None:
 
 
 # Round trip through the parsers other tools use
-
-_OUR_ESCAPES = re.compile(
-    r"\\text(backslash|braceleft|braceright|asciitilde|asciicircum)\{\}|\\([%&#_$])|[{}]"
-)
-_COMMANDS = {
-    "backslash": "\\",
-    "braceleft": "{",
-    "braceright": "}",
-    "asciitilde": "~",
-    "asciicircum": "^",
-}
-
-
-def undo_escapes(latex: str) -> str:
-    """The text a LaTeX reader sees: our escapes decoded, protection braces dropped."""
-
-    def replace(match: re.Match[str]) -> str:
-        if match.group(1):
-            return _COMMANDS[match.group(1)]
-        return match.group(2) or ""
-
-    return _OUR_ESCAPES.sub(replace, latex)
-
 
 SPECIALS = st.sampled_from(list("%&#_${}~^\\"))
 ANY_TEXT = st.text(st.one_of(st.characters(codec="utf-8"), SPECIALS), max_size=40)

@@ -1,31 +1,35 @@
-"""Real Sphinx builds of a small notes site: citing, paper pages, changelog, feed, index."""
+"""Real Sphinx builds of a small notes site: citing, paper pages, changelog, feed, index.
+
+Every test here reads the unchanged tests/roots/test-site/, so they share one build
+(one per builder) through the app fixture of sphinx.testing."""
 
 from __future__ import annotations
 
 import re
 import zlib
+from io import StringIO
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.html import text_of
+from tests.helpers.sphinx import html, warnings_of
 
-
-def text_of(page: str) -> str:
-    soup = BeautifulSoup(page, "html.parser")
-    body = soup.select_one("article") or soup
-    return " ".join(body.get_text(" ").split())
-
-
-def test_builds_without_warnings(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
-    assert warnings_of(app) == ""
+# Real Sphinx builds (slow), of the unchanged test site.
+pytestmark = [pytest.mark.sphinx("html", testroot="site"), pytest.mark.slow]
 
 
-def test_every_bib_entry_gets_a_paper_page(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+@pytest.mark.sphinx(freshenv=True)  # every page read again: every warning shows
+def test_builds_without_warnings(app: SphinxTestApp, warning: StringIO) -> None:
+    app.build()
+    assert warnings_of(warning) == ""
+
+
+def test_every_bib_entry_gets_a_paper_page(app: SphinxTestApp) -> None:
+    app.build()
     pages = sorted(path.stem for path in (Path(app.outdir) / "papers").glob("*.html"))
     assert pages == [
         "rafailov2023direct",
@@ -35,8 +39,8 @@ def test_every_bib_entry_gets_a_paper_page(make_app: MakeApp, site: Path) -> Non
     ]
 
 
-def test_all_four_ways_of_citing_become_backlinks(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_all_four_ways_of_citing_become_backlinks(app: SphinxTestApp) -> None:
+    app.build()
     ppo = text_of(html(app, "papers/schulman2017proximal"))
     assert "Policy optimization › Proximal Policy Optimization (PPO) (note)" in ppo
     assert "Preference learning › Direct Preference Optimization (DPO) (link)" in ppo
@@ -46,8 +50,8 @@ def test_all_four_ways_of_citing_become_backlinks(make_app: MakeApp, site: Path)
     assert "Direct Preference Optimization (DPO) (citation)" in book  # the cite role
 
 
-def test_backlinks_point_at_the_citing_section(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_backlinks_point_at_the_citing_section(app: SphinxTestApp) -> None:
+    app.build()
     soup = BeautifulSoup(html(app, "papers/schulman2017proximal"), "html.parser")
     hrefs = [a["href"] for a in soup.select("ul.paperrefs-backlinks a")]
     assert hrefs == [
@@ -62,16 +66,16 @@ def test_backlinks_point_at_the_citing_section(make_app: MakeApp, site: Path) ->
     )
 
 
-def test_versioned_id_links_that_version(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_versioned_id_links_that_version(app: SphinxTestApp) -> None:
+    app.build()
     note = html(app, "notes/policy")
     assert 'href="https://arxiv.org/pdf/1707.06347v2"' in note
     assert "this note covers version 2" in text_of(note)
     assert "covers version 2" in text_of(html(app, "papers/schulman2017proximal"))
 
 
-def test_paper_page_shows_metadata_bibtex_and_download(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_paper_page_shows_metadata_bibtex_and_download(app: SphinxTestApp) -> None:
+    app.build()
     page = html(app, "papers/rafailov2023direct")
     soup = BeautifulSoup(page, "html.parser")
     assert soup.title is not None
@@ -86,8 +90,8 @@ def test_paper_page_shows_metadata_bibtex_and_download(make_app: MakeApp, site: 
     assert "copybutton.js" in page
 
 
-def test_changelog_groups_by_day_newest_first(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_changelog_groups_by_day_newest_first(app: SphinxTestApp) -> None:
+    app.build()
     soup = BeautifulSoup(html(app, "changelog"), "html.parser")
     days = [
         section.h2.get_text().rstrip("¶#") for section in soup.select("section.paperrefs-changelog")
@@ -107,8 +111,8 @@ def test_changelog_groups_by_day_newest_first(make_app: MakeApp, site: Path) -> 
     }
 
 
-def test_feed_is_valid_atom_with_absolute_links(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_feed_is_valid_atom_with_absolute_links(app: SphinxTestApp) -> None:
+    app.build()
     feed = feedparser.parse((Path(app.outdir) / "feed.xml").read_bytes())
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
@@ -125,8 +129,8 @@ def test_feed_is_valid_atom_with_absolute_links(make_app: MakeApp, site: Path) -
     ]
 
 
-def test_index_groups_papers_by_topic_and_links_notes(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_index_groups_papers_by_topic_and_links_notes(app: SphinxTestApp) -> None:
+    app.build()
     soup = BeautifulSoup(html(app, "references"), "html.parser")
     groups = [
         section.h2.get_text().rstrip("¶#")
@@ -139,16 +143,18 @@ def test_index_groups_papers_by_topic_and_links_notes(make_app: MakeApp, site: P
     bib_link = soup.select_one(".paperrefs-bib-download a")
     assert bib_link is not None
     assert bib_link["href"] == "papers.bib"
-    assert (Path(app.outdir) / "papers.bib").read_bytes() == (site / "refs.bib").read_bytes()
+    assert (Path(app.outdir) / "papers.bib").read_bytes() == (
+        Path(app.srcdir) / "refs.bib"
+    ).read_bytes()
 
 
-def test_stats_are_computed(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_stats_are_computed(app: SphinxTestApp) -> None:
+    app.build()
     assert "4 papers, 3 notes on 2 topic pages." in text_of(html(app, "index"))
 
 
-def test_paper_pages_are_in_the_inventory(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site)
+def test_paper_pages_are_in_the_inventory(app: SphinxTestApp) -> None:
+    app.build()
     raw = (Path(app.outdir) / "objects.inv").read_bytes()
     body = zlib.decompress(raw.split(b"\n", 4)[4]).decode("utf-8")
     assert re.search(
@@ -156,10 +162,8 @@ def test_paper_pages_are_in_the_inventory(make_app: MakeApp, site: Path) -> None
     )
 
 
-def test_paper_pages_stay_out_of_the_sidebar_but_are_searchable(
-    make_app: MakeApp, site: Path
-) -> None:
-    app = build(make_app, site)
+def test_paper_pages_stay_out_of_the_sidebar_but_are_searchable(app: SphinxTestApp) -> None:
+    app.build()
     assert (
         "papers/" not in html(app, "notes/policy").split("<body", 1)[1].split("paperrefs-card")[0]
     )
@@ -167,14 +171,29 @@ def test_paper_pages_stay_out_of_the_sidebar_but_are_searchable(
     assert "papers/rafailov2023direct" in index
 
 
-@pytest.mark.parametrize("builder", ["dirhtml", "latex", "epub", "text"])
-def test_other_builders_work_warning_free(make_app: MakeApp, site: Path, builder: str) -> None:
-    app = build(make_app, site, builder)
-    assert warnings_of(app) == ""
+def with_builder(builder: str, **options: object) -> pytest.MarkDecorator:
+    """A build of the site by ``builder``, in a copy of its own."""
+    return pytest.mark.sphinx(builder, testroot="site", srcdir=f"site-{builder}", **options)
 
 
-def test_dirhtml_links_are_right(make_app: MakeApp, site: Path) -> None:
-    app = build(make_app, site, "dirhtml")
+@pytest.mark.parametrize(
+    "builder",
+    [
+        pytest.param(builder, marks=with_builder(builder, freshenv=True), id=builder)
+        for builder in ["dirhtml", "latex", "epub", "text"]
+    ],
+)
+def test_other_builders_work_warning_free(
+    app: SphinxTestApp, warning: StringIO, builder: str
+) -> None:
+    assert app.builder.name == builder
+    app.build()
+    assert warnings_of(warning) == ""
+
+
+@with_builder("dirhtml")
+def test_dirhtml_links_are_right(app: SphinxTestApp) -> None:
+    app.build()
     page = (Path(app.outdir) / "papers" / "schulman2017proximal" / "index.html").read_text()
     soup = BeautifulSoup(page, "html.parser")
     hrefs = [a["href"] for a in soup.select("ul.paperrefs-backlinks a")]

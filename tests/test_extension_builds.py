@@ -1,4 +1,7 @@
-"""Bad input, hostile metadata, incremental and parallel builds of the test site."""
+"""Bad input, hostile metadata, incremental and parallel builds of the test site.
+
+Bad input and hostile metadata are static scenarios in tests/roots/ (test-bad-input,
+test-hostile-bib); the incremental and parallel builds edit private copies of test-site."""
 
 from __future__ import annotations
 
@@ -6,53 +9,27 @@ import json
 import os
 import shutil
 import time
+from io import StringIO
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
-from tests.sphinx_build import MakeApp, build, html, warnings_of
+from tests.helpers.html import body_texts
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
-HOSTILE_ENTRY = r"""
-@misc{evil2024script,
-  title = {<script>alert("title")</script> ```{include} /etc/passwd``` {cite}`x` **bold**},
-  author = {Eve <img src=x onerror=alert(1)> and Mallory [x](javascript:alert(2))},
-  year = {2024},
-  eprint = {2401.00001},
-  archiveprefix = {arXiv},
-  url = {javascript:alert(3)},
-  doi = {10.1000/"><script>alert(4)</script>}
-}
-"""
+pytestmark = pytest.mark.slow  # real Sphinx builds
 
 
-def body_texts(outdir: Path) -> dict[str, str]:
-    """Every HTML page's article text, for comparing two builds' visible output."""
-    result = {}
-    for path in sorted(outdir.rglob("*.html")):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        article = soup.select_one("div.body") or soup.select_one("article") or soup
-        result[str(path.relative_to(outdir))] = str(article)
-    return result
-
-
-def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, site: Path) -> None:
-    (site / "notes" / "preferences.md").write_text(
-        "# Preference learning\n\n"
-        "## Unknown paper\n"
-        "```{paper} 2401.99999\n:added: 2024-07-04\n```\n"
-        "- a note about a paper nobody fetched\n\n"
-        "## No date\n"
-        "```{paper} 2305.18290\n```\n"
-        "- see {arxiv}`abc` and {arxiv}`1707.06347`\n\n"
-        "## Bad dates\n"
-        "```{paper} nosuchkey2020\n:added: 2024-02-30\n:updated: 2024-7-9\n```\n\n"
-        "## Swapped dates\n"
-        "```{paper} 1707.06347\n:added: 2024-07-09\n:updated: 2024-07-04\n```\n",
-        encoding="utf-8",
-    )
-    app = build(make_app, site)
-    warnings = warnings_of(app)
-    source = site / "notes" / "preferences.md"
+@pytest.mark.sphinx("html", testroot="bad-input", freshenv=True)
+def test_unresolved_and_malformed_input_warns_with_location(
+    app: SphinxTestApp, warning: StringIO
+) -> None:
+    # tests/roots/test-bad-input/notes/mistakes.md makes each mistake once.
+    app.build()
+    warnings = warnings_of(warning)
+    source = Path(app.srcdir) / "notes" / "mistakes.md"
     assert f"{source}:4: WARNING: arXiv:2401.99999 is not in the bibliography" in warnings
     assert "paperrefs sync" in warnings
     assert f"{source}:10: WARNING: the paper directive needs an :added: date" in warnings
@@ -67,7 +44,7 @@ def test_unresolved_and_malformed_input_warns_with_location(make_app: MakeApp, s
     ) in warnings
     assert "'nosuchkey2020' is neither a key of the bibliography nor an arXiv ID" in warnings
     assert "[paperrefs.unresolved]" in warnings
-    page = html(app, "notes/preferences")
+    page = html(app, "notes/mistakes")
     soup = BeautifulSoup(page, "html.parser")
     fallback = soup.select_one(".paperrefs-unresolved a")
     assert fallback is not None
@@ -83,19 +60,14 @@ def test_warnings_can_be_suppressed_by_subtype(make_app: MakeApp, site: Path) ->
     assert warnings_of(app) == ""
 
 
-def test_hostile_metadata_stays_text_everywhere(make_app: MakeApp, site: Path) -> None:
-    with (site / "refs.bib").open("a", encoding="utf-8") as bib:
-        bib.write(HOSTILE_ENTRY)
-    (site / "notes" / "preferences.md").write_text(
-        "# Preference learning\n\n## Evil\n```{paper} 2401.00001\n:added: 2024-07-10\n```\n"
-        "- cited again as {arxiv}`2401.00001`\n",
-        encoding="utf-8",
-    )
-    app = build(make_app, site)
+@pytest.mark.sphinx("html", testroot="hostile-bib")
+def test_hostile_metadata_stays_text_everywhere(app: SphinxTestApp) -> None:
+    # evil2024script in tests/roots/test-hostile-bib/refs.bib, cited by notes/evil.md.
+    app.build()
     outdir = Path(app.outdir)
     outputs = {
         "paper page": html(app, "papers/evil2024script"),
-        "note": html(app, "notes/preferences"),
+        "note": html(app, "notes/evil"),
         "changelog": html(app, "changelog"),
         "index": html(app, "references"),
         "feed": (outdir / "feed.xml").read_text(encoding="utf-8"),

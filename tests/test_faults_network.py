@@ -9,97 +9,37 @@ a user has.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from paperrefs.arxiv import ArxivClient
 from paperrefs.bibfile import read_bib
 from paperrefs.ids import ArxivId, parse_arxiv_id
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
-from tests.conftest import snapshot
-from tests.test_arxiv_client import (
-    FIXTURES,
+from tests.helpers.bibs import HAND_WRITTEN, HAND_WRITTEN_KEYS, without_entries
+from tests.helpers.cli import Run, run_paperrefs
+from tests.helpers.fake_arxiv import (
     Action,
+    FakeArxiv,
     RawServer,
     atom_response,
-    error_feed_xml,
     feed_xml,
     gzip_bomb,
     reset,
     stall,
 )
+from tests.helpers.paths import ATOM_FIXTURES, snapshot
 
-HAND_WRITTEN = """% Hand-written: every byte must survive.
-@string{nips = "NeurIPS"}
+# The command line against a misbehaving server, with arXiv's 3 s spacing.
+pytestmark = pytest.mark.slow
 
-@misc{zzz2021last,
-  title = {The Last Paper},
-  author = {Zed Zeta},
-  year = 2021,
-  note = nips
-}
-"""
 # A bound on our own retry logic plus interpreter start-up, not a speed target.
 TIME_BOUND = 20.0
 # Peak resident memory of the command: about 35 MB normally, 56 MB with a gzip bomb cut
 # off at 10 MB; a bomb expanded in full would take it past 90 MB.
 MEMORY_BOUND_KB = 80_000
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-    elapsed: float
-    max_rss_kb: int
-
-
-# Runs the command and, at exit, records its peak resident memory. VmHWM belongs to the
-# process image, so unlike ru_maxrss it does not include pytest's memory from before exec.
-LAUNCHER = """
-import atexit, runpy, sys
-from pathlib import Path
-
-def record_peak(target):
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            Path(target).write_text(line.split()[1])
-
-atexit.register(record_peak, sys.argv[1])
-sys.argv = ["paperrefs", *sys.argv[2:]]
-runpy.run_module("paperrefs", run_name="__main__")
-"""
-
-
-def run_cli(args: list[str], api_url: str, tmp_path: Path, throttle: Path | None = None) -> Run:
-    """Run ``paperrefs`` in ``tmp_path`` and measure its wall time and peak memory."""
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": api_url,
-        "PAPERREFS_THROTTLE_FILE": str(throttle or tmp_path / "throttle"),
-    }
-    peak = tmp_path / f"peak-{time.monotonic_ns()}"
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", LAUNCHER, str(peak), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
-    elapsed = time.monotonic() - started
-    max_rss_kb = int(peak.read_text()) if peak.exists() else 0
-    return Run(result.returncode, result.stdout, result.stderr, elapsed, max_rss_kb)
 
 
 @pytest.fixture
@@ -108,47 +48,6 @@ def bib(tmp_path: Path) -> Path:
     path.parent.mkdir()
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     return path
-
-
-@dataclass
-class Scripted:
-    """Answers with the queued responses in turn, then like arXiv for the known papers."""
-
-    known: set[str]
-    script: list[Response]
-    seen: list[tuple[float, list[str]]]
-    reject: str | None = None
-
-    def handle(self, request: Request) -> Response:
-        id_list = request.args.get("id_list", "").split(",")
-        self.seen.append((time.monotonic(), id_list))
-        if self.script:
-            return self.script.pop(0)
-        if self.reject is not None and self.reject in id_list:
-            return atom_response(error_feed_xml(self.reject), 400)
-        found = [ArxivId(text, 1) for text in id_list if text in self.known]
-        return atom_response(feed_xml(list(reversed(found))))  # never in the asked order
-
-
-@pytest.fixture
-def arxiv(httpserver: HTTPServer) -> Iterator[Scripted]:
-    fake = Scripted(known=set(), script=[], seen=[])
-    httpserver.expect_request("/api/query").respond_with_handler(fake.handle)
-    yield fake
-    httpserver.check()
-
-
-@pytest.fixture
-def raw_url() -> Iterator[Callable[[list[Action]], str]]:
-    servers: list[RawServer] = []
-
-    def start(actions: list[Action]) -> str:
-        servers.append(RawServer(actions))
-        return servers[-1].url
-
-    yield start
-    for server in servers:
-        server.close()
 
 
 def assert_failed_cleanly(run: Run, bib: Path, before: tuple[bytes, int], reason: str) -> None:
@@ -179,11 +78,11 @@ HTTP_FAULTS = {
         "arXiv kept failing (unusable response: not well-formed",
     ),
     "html-page": (
-        [Response((FIXTURES / "captive_portal.html").read_bytes(), content_type="text/html")],
+        [Response((ATOM_FIXTURES / "captive_portal.html").read_bytes(), content_type="text/html")],
         "arXiv kept failing (unusable response: refused XML with a DTD",
     ),
     "entity-bomb": (
-        [atom_response((FIXTURES / "billion_laughs.xml").read_bytes())],
+        [atom_response((ATOM_FIXTURES / "billion_laughs.xml").read_bytes())],
         "arXiv kept failing (unusable response: refused XML with a DTD",
     ),
     "gzip-bomb": (
@@ -199,14 +98,14 @@ HTTP_FAULTS = {
 
 @pytest.mark.parametrize("fault", list(HTTP_FAULTS))
 def test_http_faults_exit_1_quickly_and_leave_the_bib_alone(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer, fault: str
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path, fault: str
 ) -> None:
     responses, reason = HTTP_FAULTS[fault]
-    arxiv.known.add("2305.18290")
+    arxiv.add("2305.18290")
     arxiv.script += responses * 5  # the fault persists
     before = snapshot(bib)
     args = ["add", "--retry-budget", "2", "2305.18290"]
-    run = run_cli(args, httpserver.url_for("/api/query"), tmp_path)
+    run = run_paperrefs(args, tmp_path, arxiv.url, peak_memory=True)
     assert_failed_cleanly(run, bib, before, reason)
     assert len(arxiv.seen) == 1  # the next try would not fit the 2 s budget: none is made
 
@@ -220,7 +119,7 @@ def test_http_faults_exit_1_quickly_and_leave_the_bib_alone(
     ids=["connection-reset", "stall-past-timeout"],
 )
 def test_socket_faults_exit_1_quickly_and_leave_the_bib_alone(
-    raw_url: Callable[[list[Action]], str],
+    raw_server: Callable[[list[Action]], RawServer],
     bib: Path,
     tmp_path: Path,
     action: Action,
@@ -228,19 +127,21 @@ def test_socket_faults_exit_1_quickly_and_leave_the_bib_alone(
     reason: str,
 ) -> None:
     before = snapshot(bib)
-    url = raw_url([action])
-    run = run_cli(["add", "--retry-budget", "2", *options, "2305.18290"], url, tmp_path)
+    url = raw_server([action]).url
+    run = run_paperrefs(
+        ["add", "--retry-budget", "2", *options, "2305.18290"], tmp_path, url, peak_memory=True
+    )
     assert_failed_cleanly(run, bib, before, reason)
 
 
 def test_a_budget_spent_on_one_batch_is_not_spent_again_on_the_next(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
     arxiv.script += [Response("Service Unavailable", 503)] * 10
     before = snapshot(bib)
     requested = [f"2401.{n:05d}" for n in range(1, 151)]  # two batches
-    run = run_cli(
-        ["add", "--retry-budget", "2", *requested], httpserver.url_for("/api/query"), tmp_path
+    run = run_paperrefs(
+        ["add", "--retry-budget", "2", *requested], tmp_path, arxiv.url, peak_memory=True
     )
     assert run.returncode == 1
     assert "could not fetch 2401.00001: arXiv kept failing (HTTP 503)" in run.stderr
@@ -251,66 +152,69 @@ def test_a_budget_spent_on_one_batch_is_not_spent_again_on_the_next(
 
 
 def test_429_then_success_waits_retry_after_and_writes(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
-    arxiv.known.add("2305.18290")
+    arxiv.add("2305.18290")
     arxiv.script.append(Response("slow down", 429, headers={"Retry-After": "4"}))
-    run = run_cli(["add", "2305.18290"], httpserver.url_for("/api/query"), tmp_path)
+    run = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout == "tester2023paper\n"
-    (first, _), (second, _) = arxiv.seen
+    first, second = (seen.at for seen in arxiv.seen)
     assert second - first >= 4 - 0.05
     assert "arXiv request failed (HTTP 429); retrying in 4.0 s" in run.stderr
-    assert bib.read_text(encoding="utf-8").startswith(HAND_WRITTEN.split("@misc{zzz")[0])
+    assert without_entries(bib.read_text(encoding="utf-8"), ["tester2023paper"]) == HAND_WRITTEN
 
 
 def test_503_then_success_backs_off_at_least_3_s(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
-    arxiv.known.add("2305.18290")
+    arxiv.add("2305.18290")
     arxiv.script.append(Response("Service Unavailable", 503))
-    run = run_cli(["add", "2305.18290"], httpserver.url_for("/api/query"), tmp_path)
+    run = run_paperrefs(["add", "2305.18290"], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 0, run.stderr
-    (first, _), (second, _) = arxiv.seen
+    first, second = (seen.at for seen in arxiv.seen)
     assert second - first >= 3 - 0.05
 
 
 def written_keys(bib: Path) -> dict[str, str]:
-    """eprint -> key of every entry paperrefs wrote (the hand-written one has no eprint)."""
-    return {entry.fields["eprint"]: entry.key for entry in read_bib(bib).entries if entry.eprint}
+    """eprint -> key of every entry paperrefs wrote (all but the hand-written ones)."""
+    return {
+        entry.fields["eprint"]: entry.key
+        for entry in read_bib(bib).entries
+        if entry.key not in HAND_WRITTEN_KEYS
+    }
 
 
 def test_a_short_feed_writes_what_came_and_reports_the_rest(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
-    arxiv.known |= {"2401.00001", "2401.00003"}
-    run = run_cli(
-        ["add", "2401.00001", "2401.00002", "2401.00003"],
-        httpserver.url_for("/api/query"),
-        tmp_path,
+    arxiv.add("2401.00001", "2401.00003")
+    run = run_paperrefs(
+        ["add", "2401.00001", "2401.00002", "2401.00003"], tmp_path, arxiv.url, peak_memory=True
     )
     assert run.returncode == 1
     assert "error: arXiv has no paper 2401.00002" in run.stderr
-    assert [ids for _, ids in arxiv.seen] == [
+    assert [seen.id_list for seen in arxiv.seen] == [
         ["2401.00001", "2401.00002", "2401.00003"],
         ["2401.00002"],  # asked once more: short feeds are often transient
     ]
-    assert sorted(written_keys(bib)) == ["2401.00001", "2401.00003"]
-    assert HAND_WRITTEN.split("@misc{zzz")[1] in bib.read_text(encoding="utf-8")
+    keys = written_keys(bib)
+    assert sorted(keys) == ["2401.00001", "2401.00003"]
+    assert without_entries(bib.read_text(encoding="utf-8"), keys.values()) == HAND_WRITTEN
 
 
 def test_an_error_feed_in_a_batch_of_good_ids_sinks_only_the_bad_one(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
-    arxiv.known |= {"2401.00001"}
-    arxiv.reject = "2401.00002"  # well-formed for us, refused by this server
-    run = run_cli(["add", "2401.00001", "2401.00002"], httpserver.url_for("/api/query"), tmp_path)
+    arxiv.add("2401.00001")
+    arxiv.rejects.add("2401.00002")  # well-formed for us, refused by this server
+    run = run_paperrefs(["add", "2401.00001", "2401.00002"], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 1
     assert (
         "could not fetch 2401.00002: arXiv rejected it: incorrect id format for 2401.00002"
         in run.stderr
     )
-    assert [ids for _, ids in arxiv.seen] == [
+    assert [seen.id_list for seen in arxiv.seen] == [
         ["2401.00001", "2401.00002"],
         ["2401.00001"],
         ["2401.00002"],
@@ -320,43 +224,41 @@ def test_an_error_feed_in_a_batch_of_good_ids_sinks_only_the_bad_one(
 
 
 def test_entries_out_of_order_are_matched_by_id(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
+    arxiv: FakeArxiv, bib: Path, tmp_path: Path
 ) -> None:
     requested = ["2401.00003", "2401.00001", "2401.00002"]
-    arxiv.known |= set(requested)
-    run = run_cli(["add", *requested], httpserver.url_for("/api/query"), tmp_path)
+    arxiv.add(*requested)
+    run = run_paperrefs(["add", *requested], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 0, run.stderr
     keys = written_keys(bib)
     # Stdout follows the order asked; each key belongs to its own paper.
     assert run.stdout.split() == [keys[arxiv_id] for arxiv_id in requested]
-    for entry in read_bib(bib).entries[:-1]:
+    for entry in read_bib(bib).entries:
+        if entry.key in HAND_WRITTEN_KEYS:
+            continue
         assert entry.fields["title"] == f"Paper {{{entry.fields['eprint']}v1}}"
 
 
-def test_101_ids_take_two_requests_3_s_apart(
-    arxiv: Scripted, bib: Path, tmp_path: Path, httpserver: HTTPServer
-) -> None:
+def test_101_ids_take_two_requests_3_s_apart(arxiv: FakeArxiv, bib: Path, tmp_path: Path) -> None:
     requested = [f"2402.{n:05d}" for n in range(1, 102)]
-    arxiv.known |= set(requested)
-    run = run_cli(["add", *requested], httpserver.url_for("/api/query"), tmp_path)
+    arxiv.add(*requested)
+    run = run_paperrefs(["add", *requested], tmp_path, arxiv.url, peak_memory=True)
     assert run.returncode == 0, run.stderr
-    assert [len(ids) for _, ids in arxiv.seen] == [100, 1]
-    (first, _), (second, _) = arxiv.seen
+    assert [len(seen.id_list) for seen in arxiv.seen] == [100, 1]
+    first, second = (seen.at for seen in arxiv.seen)
     assert second - first >= 3 - 0.05
     assert len(written_keys(bib)) == 101
     assert len(run.stdout.split()) == 101
 
 
-def test_700_ids_are_split_into_short_requests(
-    arxiv: Scripted, tmp_path: Path, httpserver: HTTPServer
-) -> None:
+def test_700_ids_are_split_into_short_requests(arxiv: FakeArxiv, tmp_path: Path) -> None:
     # In-process with a short interval: the split, not the spacing, is under test here.
     requested = [parse_arxiv_id(f"2403.{n:05d}") for n in range(1, 701)]
-    arxiv.known |= {str(arxiv_id) for arxiv_id in requested}
-    url = httpserver.url_for("/api/query")
+    arxiv.add(*map(str, requested))
+    url = arxiv.url
     with ArxivClient(url, min_interval=0.01, throttle_path=tmp_path / "t") as client:
         result = client.fetch(requested)
     assert sorted(result.found) == requested
-    assert [len(ids) for _, ids in arxiv.seen] == [100] * 7
-    longest = max(len(",".join(ids)) for _, ids in arxiv.seen)
+    assert [len(seen.id_list) for seen in arxiv.seen] == [100] * 7
+    longest = max(len(asked) for asked in arxiv.asked)
     assert longest < 1_200  # far below the 8 KB request lines servers accept

@@ -16,7 +16,7 @@ from paperrefs.atom import FeedError, parse_feed
 from paperrefs.bibfile import BibError, decode_bib, insert_entries, parse_bib
 from paperrefs.ids import InvalidArxivId, parse_arxiv_id
 
-from tests.test_arxiv_client import FIXTURES
+from tests.helpers.paths import ATOM_FIXTURES
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PATH = Path("refs.bib")
@@ -159,7 +159,7 @@ def test_undecodable_bytes_are_a_bib_error(data: bytes) -> None:
 
 # The feed parser
 
-FEED = (FIXTURES / "dialect_a_three_papers.xml").read_text(encoding="utf-8")
+FEED = (ATOM_FIXTURES / "dialect_a_three_papers.xml").read_text(encoding="utf-8")
 FEED_ALPHABET = "<>/=\"'&;!?[]-# \nabcdefentryidtitlexmlns:DOCTYPE"
 
 

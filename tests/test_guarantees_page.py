@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 
-from tests.conftest import REPO
+from tests.helpers.paths import REPO
 
 PAGE = REPO / "docs" / "guarantees.md"
 NODE_ID = re.compile(r"`(tests/[\w/]+\.py)::([\w:]+)`")

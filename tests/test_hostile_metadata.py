@@ -9,84 +9,54 @@ biber, pybtex and our own reader all read it back without a complaint.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pybtex.errors
 import pytest
 from paperrefs.bibfile import BibEntry, read_bib
 from paperrefs.entry import clean_text
 from pybtex.database import parse_file
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
-from tests.conftest import require_tool
-from tests.test_entry import undo_escapes
+from tests.helpers.bibs import undo_escapes
+from tests.helpers.cli import run_paperrefs
+from tests.helpers.fake_arxiv import FakeArxiv, Paper, serving
+from tests.helpers.paths import require_tool
+
+pytestmark = pytest.mark.slow  # the command line against a server; BibTeX and biber
 
 
-@dataclass
-class Hostile:
-    arxiv_id: str
-    title: str
-    authors: list[str] = field(default_factory=lambda: ["Eve Mallory"])
-    abstract: str = "An abstract."
-    doi: str | None = None
-    published: bool = True
+def hostile(title: str, authors: tuple[str, ...] = ("Eve Mallory",), **more: str) -> Paper:
+    """A paper as the hostile server describes it."""
+    fields = {"abstract": "An abstract.", **more}
+    date = "2025-01-02T00:00:00Z"
+    return Paper(title, authors, published=date, updated=date, **fields)
 
 
 BREAKOUT = "Innocent}, url = {javascript:alert(1)}, x = {"
-HOSTILE = [
-    Hostile(
-        "2501.00001",
+HOSTILE: dict[str, Paper] = {
+    "2501.00001": hostile(
         "<script>alert('title')</script> &lt;b&gt;bold&lt;/b&gt; &amp;amp; <img src=x onerror=1>",
-        ["<script>alert(1)</script> Smith", "O'Brien &amp; Sons"],
+        ("<script>alert(1)</script> Smith", "O'Brien &amp; Sons"),
         abstract="<script>alert('abstract')</script>",
     ),
-    Hostile(
-        "2501.00002",
+    "2501.00002": hostile(
         "MyST `code` *em* [x](javascript:alert(1)) {cite}`key` ```{include} /etc/passwd``` "
         "::: {raw} html # Heading .. raw:: html :role:`x` |subst|",
     ),
-    Hostile("2501.00003", BREAKOUT, [BREAKOUT], doi="javascript:alert(1)"),
-    Hostile("2501.00004", "Data URL data:text/html,<script>1</script>", doi="data:text/html,x"),
-    Hostile(
-        "2501.00005",
+    "2501.00003": hostile(BREAKOUT, (BREAKOUT,), doi="javascript:alert(1)"),
+    "2501.00004": hostile("Data URL data:text/html,<script>1</script>", doi="data:text/html,x"),
+    "2501.00005": hostile(
         "עברית العربية mixed \u202eevil\u202c text \U0001f600\U0001f680 e\u0301\u0302 Z\u0335",
-        ["Zoë Ça\u0327", "\u05d3\u05d5\u05d3 \u05dc\u05d5\u05d9"],
+        ("Zoë Ça\u0327", "\u05d3\u05d5\u05d3 \u05dc\u05d5\u05d9"),
     ),
-    Hostile(
-        "2501.00006",
+    "2501.00006": hostile(
         "Specials % & # _ $x^2$ { } \\ ~ ^ and a\n   hard   line break",
-        [f"Author{n:04d} Person" for n in range(1000)],
+        tuple(f"Author{n:04d} Person" for n in range(1000)),
     ),
-    Hostile("2501.00007", "No published date", published=False),
-]
-
-
-def entry_xml(paper: Hostile) -> str:
-    authors = "".join(f"<author><name>{escape(name)}</name></author>" for name in paper.authors)
-    published = "<published>2025-01-02T00:00:00Z</published>" if paper.published else ""
-    doi = f"<arxiv:doi>{escape(paper.doi)}</arxiv:doi>" if paper.doi else ""
-    return (
-        f"<entry><id>http://arxiv.org/abs/{paper.arxiv_id}v1</id>"
-        f"<updated>2025-01-02T00:00:00Z</updated>{published}"
-        f"<title>{escape(paper.title)}</title><summary>{escape(paper.abstract)}</summary>"
-        f'{authors}{doi}<arxiv:primary_category term="cs.LG"/></entry>'
-    )
-
-
-def feed(papers: list[Hostile]) -> bytes:
-    return (
-        "<?xml version='1.0' encoding='UTF-8'?>"
-        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">'
-        "<id>https://arxiv.org/api/x</id><title>arXiv Query: x</title>"
-        + "".join(entry_xml(paper) for paper in papers)
-        + "</feed>"
-    ).encode()
+    "2501.00007": replace(hostile("No published date"), published=None),
+}
 
 
 @pytest.fixture(scope="module")
@@ -94,31 +64,11 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bib after ``paperrefs add`` of every hostile paper (built once: it is slow)."""
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "bib").mkdir()
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-
-    def handle(request: Request) -> Response:
-        wanted = request.args.get("id_list", "").split(",")
-        papers = [paper for paper in HOSTILE if paper.arxiv_id in wanted]
-        return Response(feed(papers), content_type="application/atom+xml")
-
-    server.expect_request("/api/query").respond_with_handler(handle)
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": server.url_for("/api/query"),
-        "PAPERREFS_THROTTLE_FILE": str(folder / "throttle"),
-    }
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "paperrefs", "add", *(p.arxiv_id for p in HOSTILE)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=folder,
-            timeout=120,
-        )
-    finally:
-        server.stop()
+    fake = FakeArxiv()
+    for arxiv_id, paper in HOSTILE.items():
+        fake.add(arxiv_id, paper=paper)
+    with serving(fake):
+        result = run_paperrefs(["add", *HOSTILE], folder, fake.url)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.split()) == len(HOSTILE)
     return folder / "bib" / "papers.bib"
@@ -127,35 +77,21 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     "paper",
     [
-        Hostile("2501.00008", ""),
-        Hostile("2501.00008", " \n\t "),
-        Hostile("2501.00008", "Nobody wrote this", authors=[]),
-        Hostile("2501.00008", "Blank names", authors=["", "  "]),
+        hostile(""),
+        hostile(" \n\t "),
+        hostile("Nobody wrote this", authors=()),
+        hostile("Blank names", authors=("", "  ")),
     ],
     ids=["empty-title", "blank-title", "no-authors", "blank-authors"],
 )
 def test_an_entry_without_title_or_authors_is_refused_not_written(
-    httpserver: HTTPServer, tmp_path: Path, paper: Hostile
+    arxiv: FakeArxiv, tmp_path: Path, paper: Paper
 ) -> None:
-    httpserver.expect_request("/api/query").respond_with_data(
-        feed([paper]), content_type="application/atom+xml"
-    )
+    arxiv.add("2501.00008", paper=paper)
     bib = tmp_path / "bib" / "papers.bib"
     bib.parent.mkdir()
     bib.write_text("% header\n", encoding="utf-8")
-    env = {
-        **os.environ,
-        "PAPERREFS_ARXIV_API": httpserver.url_for("/api/query"),
-        "PAPERREFS_THROTTLE_FILE": str(tmp_path / "throttle"),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "add", paper.arxiv_id],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    result = run_paperrefs(["add", "2501.00008"], tmp_path, arxiv.url)
     assert result.returncode == 1
     assert "error: could not fetch 2501.00008: arXiv's entry for it has no " in result.stderr
     assert bib.read_text(encoding="utf-8") == "% header\n"
@@ -167,7 +103,7 @@ def entries(bib: Path) -> dict[str, BibEntry]:
 
 def test_every_paper_is_one_entry_with_only_our_fields(written: Path) -> None:
     found = entries(written)
-    assert sorted(found) == [paper.arxiv_id for paper in HOSTILE]
+    assert sorted(found) == sorted(HOSTILE)
     allowed = {
         "title",
         "author",
@@ -195,10 +131,10 @@ def test_the_only_link_targets_are_arxivs_own(written: Path) -> None:
 
 def test_every_text_reads_back_as_it_was_sent(written: Path) -> None:
     found = entries(written)
-    for paper in HOSTILE:
-        entry = found[paper.arxiv_id]
+    for arxiv_id, paper in HOSTILE.items():
+        entry = found[arxiv_id]
         shown = undo_escapes(entry.fields["title"])
-        assert shown == clean_text(paper.title), paper.arxiv_id
+        assert shown == clean_text(paper.title or ""), arxiv_id
 
 
 def test_pybtex_reads_every_entry_and_author_without_errors(written: Path) -> None:

@@ -18,9 +18,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOTS
-from tests.sphinx_build import MakeApp, build, warnings_of
-from tests.test_extension_builds import body_texts
+from tests.helpers.html import body_texts
+from tests.helpers.paths import ROOTS
+from tests.helpers.sphinx import MakeApp, build, warnings_of
+
+pytestmark = pytest.mark.slow  # dozens of real Sphinx builds
 
 NOTES = ["policy", "preferences"]
 IDS = ["1502.05477", "1707.06347", "2305.18290"]

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paperrefs.entry import clean_text, format_name, protect_title
+from paperrefs.names import parse_bibtex
 from paperrefs.text import latex_to_text
 
 
@@ -43,4 +44,5 @@ def test_any_title_reads_back(title: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(_TEXT.filter(lambda text: " and " not in f" {text.lower()} " and "," not in text))
 def test_any_name_reads_back(name: str) -> None:
-    assert latex_to_text(format_name(name)) == clean_text(name)
+    """Pages read a name as BibTeX does, family-first forms included, and show it as sent."""
+    assert latex_to_text(parse_bibtex(format_name(name)).display) == clean_text(name)

@@ -10,30 +10,23 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from paperrefs.ids import InvalidArxivId, parse_arxiv_id
 
-from tests.conftest import REPO
+from tests.helpers.paths import REPO
+from tests.helpers.seed_notes import (
+    HEADING,
+    LINK,
+    NOTES,
+    QUOTE,
+    PageNote,
+    SeedNote,
+    parse_page,
+    seed_notes,
+)
 
-SEED = Path(__file__).resolve().parent / "data" / "seed-notes.md"
-NOTES = REPO / "docs" / "notes"
 LANDING = REPO / "docs" / "index.md"
-
-# The three papers that are not on arXiv, by the URL the post links to.
-NON_ARXIV_KEYS = {
-    "https://inria.hal.science/inria-00625001/PDF/Preference-based_Policy_Learning.pdf": (
-        "akrour2011preference"
-    ),
-    "https://inria.hal.science/hal-00980839/PDF/programming_by_feedback.pdf": (
-        "schoenauer2014programming"
-    ),
-    "https://papers.nips.cc/paper_files/paper/2012/file/"
-    "16c222aa19898e5058938167c8ab6c57-Paper.pdf": "wilson2012bayesian",
-}
 
 # Slips corrected during the migration (seed text -> page text). Applied to the seed before
 # comparing, so every other word of the seed still has to be found on the pages.
@@ -51,125 +44,11 @@ SEED_FIXES = {
 }
 
 BULLET_WORDS_THRESHOLD = 0.85
-
-_LINK = r"\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\)"
-_UPDATED = re.compile(r"\[Updated (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})\]\s*")
-_HEADING_NOTE = re.compile(rf"#{{1,6}}\s+{_LINK}\s*")
-_ITEM_NOTE = re.compile(rf"(?P<indent> *)- {_LINK}(?P<rest>.*)")
-_ITEM = re.compile(r"(?P<indent> *)- (?P<text>.*\S)\s*")
-_HEADING = re.compile(r"(?P<marks>#{1,6})\s+(?P<title>.*\S)\s*")
-_PAPER = re.compile(r"```\{paper\}\s+(?P<arg>\S+)\s*")
-_OPTION = re.compile(r":(?P<name>[\w-]+):\s*(?P<value>.*\S)?\s*")
-_QUOTE = re.compile(r"\"[^\"]+\"")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@dataclass
-class SeedBullet:
-    text: str
-    shared: bool  # written once for several papers whose headings follow each other
-
-
-@dataclass
-class SeedNote:
-    key: str
-    date: str
-    title: str
-    bullets: list[SeedBullet] = field(default_factory=list)
-
-
-@dataclass
-class PageNote:
-    key: str
-    page: str
-    heading: str | None
-    options: dict[str, str]
-    text: str
-
-
-def paper_key(reference: str) -> str:
-    """A paper's identity: the normalized arXiv ID (version kept), or its bib key."""
-    if reference in NON_ARXIV_KEYS:
-        return NON_ARXIV_KEYS[reference]
-    try:
-        return str(parse_arxiv_id(reference))
-    except InvalidArxivId:
-        return reference
-
-
-def parse_seed(text: str) -> list[SeedNote]:
-    """Every paper with a note of its own, with its section date and its bullets."""
-    lines = text.splitlines()
-    if lines and lines[0].strip() == "---":  # Jekyll front matter
-        lines = lines[lines.index("---", 1) + 1 :]
-    notes: list[SeedNote] = []
-    date: str | None = None
-    owners: list[SeedNote] = []  # the notes the next bullets belong to
-    owner_indent = -1  # bullets belong to a list-item note only if indented under it
-    owners_have_bullets = False
-
-    def new_note(title: str, url: str) -> SeedNote:
-        assert date is not None, f"note {title!r} comes before any [Updated ...] date"
-        note = SeedNote(paper_key(url), date, title)
-        notes.append(note)
-        return note
-
-    for line in lines:
-        if match := _UPDATED.fullmatch(line):
-            date = datetime.strptime(match["date"], "%B %d, %Y").date().isoformat()
-            owners = []
-        elif match := _HEADING_NOTE.fullmatch(line):
-            note = new_note(match["title"], match["url"])
-            consecutive = owners and owner_indent < 0 and not owners_have_bullets
-            owners = [*owners, note] if consecutive else [note]
-            owner_indent, owners_have_bullets = -1, False
-        elif _HEADING.fullmatch(line):
-            owners = []
-        elif match := _ITEM_NOTE.fullmatch(line):
-            note = new_note(match["title"], match["url"])
-            owners, owner_indent, owners_have_bullets = [note], len(match["indent"]), False
-            if remark := match["rest"].strip():  # e.g. "(Anthropic)" after the link
-                note.bullets.append(SeedBullet(remark, shared=False))
-        elif match := _ITEM.fullmatch(line):
-            if owners and len(match["indent"]) > owner_indent:
-                for note in owners:
-                    note.bullets.append(SeedBullet(match["text"], shared=len(owners) > 1))
-                owners_have_bullets = True
-            else:  # a list item that only groups notes, such as "- Early papers"
-                owners = []
-    return notes
-
-
-def parse_page(path: Path) -> list[PageNote]:
-    """Every ``paper`` directive of a page, with the text of its section."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    notes: list[PageNote] = []
-    index = 0
-    while index < len(lines):
-        match = _PAPER.fullmatch(lines[index])
-        if not match:
-            index += 1
-            continue
-        previous = _HEADING.fullmatch(lines[index - 1]) if index else None
-        options: dict[str, str] = {}
-        index += 1
-        while index < len(lines) and lines[index].strip() != "```":
-            option = _OPTION.fullmatch(lines[index])
-            assert option, f"{path.name}:{index + 1}: not a directive option: {lines[index]!r}"
-            options[option["name"]] = option["value"] or ""
-            index += 1
-        end = index + 1
-        while end < len(lines) and not _HEADING.fullmatch(lines[end]):
-            end += 1
-        heading = previous["title"] if previous else None
-        text = "\n".join(lines[index + 1 : end])
-        notes.append(PageNote(paper_key(match["arg"]), path.name, heading, options, text))
-        index = end
-    return notes
-
-
 def words(text: str, shortest: int = 3) -> list[str]:
-    plain = re.sub(_LINK, lambda match: match["title"], text).lower()
+    plain = re.sub(LINK, lambda match: match["title"], text).lower()
     return [word for word in _WORD.findall(plain) if len(word) >= shortest]
 
 
@@ -179,7 +58,7 @@ def fix_seed_text(text: str) -> str:
     return text
 
 
-SEED_NOTES = parse_seed(SEED.read_text(encoding="utf-8"))
+SEED_NOTES = list(seed_notes())
 PAGES = sorted(NOTES.glob("*.md"))
 PAGE_NOTES = [note for page in PAGES for note in parse_page(page)]
 NOTE_BY_KEY = {note.key: note for note in PAGE_NOTES}
@@ -274,13 +153,13 @@ def test_every_seed_bullet_survives_in_its_note(seed: SeedNote) -> None:
 
 @pytest.mark.parametrize(
     "seed",
-    [note for note in SEED_NOTES if any(_QUOTE.search(b.text) for b in note.bullets)],
+    [note for note in SEED_NOTES if any(QUOTE.search(b.text) for b in note.bullets)],
     ids=lambda note: note.key,
 )
 def test_quotes_from_the_papers_stay_verbatim(seed: SeedNote) -> None:
     note = NOTE_BY_KEY[seed.key]
     for bullet in seed.bullets:
-        for quote in _QUOTE.findall(fix_seed_text(bullet.text)):
+        for quote in QUOTE.findall(fix_seed_text(bullet.text)):
             assert quote in note.text, f"{note.page}: quote changed or lost: {quote}"
 
 
@@ -288,7 +167,7 @@ def test_quotes_from_the_papers_stay_verbatim(seed: SeedNote) -> None:
 def test_topic_pages_have_one_title_and_no_skipped_heading_levels(page: Path) -> None:
     text = re.sub(r"^```.*?^```$", "", PAGE_TEXT[page.name], flags=re.DOTALL | re.MULTILINE)
     levels = [
-        len(match["marks"]) for line in text.splitlines() if (match := _HEADING.fullmatch(line))
+        len(match["marks"]) for line in text.splitlines() if (match := HEADING.fullmatch(line))
     ]
     assert levels[:1] == [1], "a topic page starts with its # title"
     assert levels.count(1) == 1

@@ -34,8 +34,8 @@ from paperrefs.library import Library, Paper
 from paperrefs.scan import scan_docs, source_files
 from sphinx.testing.util import SphinxTestApp
 
-from tests.conftest import REPO, ROOTS
-from tests.sphinx_build import build, warnings_of
+from tests.helpers.paths import REPO, ROOTS
+from tests.helpers.sphinx import build, warnings_of
 
 # Building the real site in this process shows its theme's and MyST's use of APIs Sphinx
 # deprecates; they are not this project's to fix.

@@ -14,11 +14,11 @@ from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 from pybtex.database.input.bibtex import Parser
 
-from tests.conftest import REPO
+from tests.helpers.paths import DATA, REPO
 
 BIB = REPO / "bib" / "papers.bib"
-TSV = REPO / "tests" / "data" / "seed-papers.tsv"
-HANDWRITTEN = REPO / "tests" / "data" / "handwritten.bib"
+TSV = DATA / "seed-papers.tsv"
+HANDWRITTEN = DATA / "handwritten.bib"
 HANDWRITTEN_KEYS = [
     "akrour2011preference",
     "schoenauer2014programming",

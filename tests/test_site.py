@@ -6,12 +6,16 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from paperrefs.ids import InvalidArxivId, parse_arxiv_id
 from paperrefs.library import Library, Paper
 
-from tests.conftest import REPO
-from tests.test_notes_content import SEED_NOTES
+from tests.helpers.html import soup
+from tests.helpers.paths import REPO
+from tests.helpers.seed_notes import seed_notes
+
+pytestmark = pytest.mark.slow  # reads the real site, built once per session
+
+SEED_NOTES = seed_notes()
 
 LIBRARY = Library.load(REPO / "bib" / "papers.bib")
 
@@ -28,10 +32,6 @@ def paper_of(reference: str) -> Paper:
         paper = LIBRARY.by_key(reference)
     assert paper is not None, reference
     return paper
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def test_the_changelog_shows_the_seed_dates_with_their_papers(built: Path) -> None:

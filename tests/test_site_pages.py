@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+pytestmark = pytest.mark.slow  # reads the real site, built once per session
+
 GENERIC_LINK_TEXTS = {"here", "click here", "link", "this", "more", "read more", "this page"}
 HEADING = re.compile(r"h[1-6]")
 

@@ -6,8 +6,6 @@ An ``eprint`` shaped like an arXiv ID under another archive's ``archiveprefix`` 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,10 @@ from paperrefs.bibfile import parse_bib
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.library import Library
 
-from tests.sphinx_build import MakeApp, build, warnings_of
+from tests.helpers.cli import run_paperrefs
+from tests.helpers.sphinx import MakeApp, build, warnings_of
+
+pytestmark = pytest.mark.slow  # a real Sphinx build and the command line
 
 ENTRY = """@misc{{other2023paper,
   title = {{A Paper Elsewhere}},
@@ -65,11 +66,7 @@ def test_check_and_build_both_call_an_other_archives_eprint_missing(
         ),
         encoding="utf-8",
     )
-    check = subprocess.run(
-        [sys.executable, "-m", "paperrefs", "check", "--bib", str(bib), "--docs", str(site)],
-        capture_output=True,
-        text=True,
-    )
+    check = run_paperrefs(["check", "--bib", str(bib), "--docs", str(site)], site)
     assert "arXiv:2305.18290 is cited but not in" in check.stderr
     assert check.returncode == 2
     warnings = warnings_of(build(make_app, site))

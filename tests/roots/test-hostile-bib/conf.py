@@ -1,0 +1,7 @@
+# Metadata that tries to be markup, links or layout: every output must show it as text.
+extensions = ["myst_parser", "paperrefs"]
+bibtex_bibfiles = ["refs.bib"]
+html_baseurl = "https://notes.example.org/"
+project = "Hostile notes"
+author = "Tester"
+exclude_patterns = ["_build"]
