@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -196,3 +197,102 @@ def test_installed_outside_the_repository_it_makes_a_site_that_builds(
     run([str(rtd / "python"), *PIP, "install", "--no-deps", "-r", str(pins)], work, env)
     run([str(rtd / "python"), *PIP, "check"], work, env)
     run([str(rtd / "python"), *build, "docs", str(tmp_path / "rtd-html")], site, env)
+
+
+QUICKSTART = REPO / "docs" / "quickstart.md"
+FENCE = re.compile(
+    r"^(?P<fence>`{3,})(?P<lang>console|sh)\n(?P<body>.*?)^(?P=fence)$", re.MULTILINE | re.DOTALL
+)
+INSTALL = re.compile(r'pip install "paperrefs\[site\] @ git\+https://\S+@v(?P<version>[^"]+)"')
+# Commands of the page that cannot run here, each with the reason.
+NOT_RUN = {"git push -u origin main": "needs the network and the reader's account"}
+
+
+def quickstart_steps() -> list[tuple[str, list[str]]]:
+    """Each command of the page's console and sh blocks, with the output the page shows."""
+    steps: list[tuple[str, list[str]]] = []
+    for block in FENCE.finditer(QUICKSTART.read_text(encoding="utf-8")):
+        if block["lang"] == "sh":
+            steps.append((block["body"], []))
+            continue
+        for line in block["body"].splitlines():
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            elif line.strip():
+                steps[-1][1].append(line)
+    return steps
+
+
+@pytest.mark.slow
+def test_the_quickstart_runs_as_written(
+    dist: dict[str, Path], httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    asked = serve_arxiv(httpserver)
+    steps = quickstart_steps()
+    commands = [command for command, _ in steps]
+    assert {"paperrefs add 1810.04805", "git push -u origin main"} <= set(commands)
+    installs = [match for command in commands if (match := INSTALL.fullmatch(command))]
+    assert [match["version"] for match in installs] == [VERSION]
+
+    # "python3" is this interpreter; the install is the built wheel, with the same extra,
+    # within the tested pins.
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    (shims / "python3").symlink_to(sys.executable)
+    wheel = f"{dist['wheel']}[site]"
+    install = shlex.join(["pip", "install", wheel, "-c", str(REPO / "docs" / "requirements.txt")])
+    script = ["set -eo pipefail"]
+    for number, (command, _) in enumerate(steps):
+        script.append(f"echo '@@ step {number}'")
+        if INSTALL.fullmatch(command):
+            script.append(install)
+        elif command in NOT_RUN:
+            script.append(f"echo {shlex.quote('not run: ' + NOT_RUN[command])}")
+        else:
+            script.append(command)
+    work = tmp_path / "work"
+    work.mkdir()
+    env = clean_environment(
+        PATH=f"{shims}{os.pathsep}{os.environ['PATH']}",
+        PAPERREFS_ARXIV_API=httpserver.url_for("/api/query"),
+        PAPERREFS_THROTTLE_FILE=str(tmp_path / "throttle"),
+        GIT_AUTHOR_NAME="Ada Lovelace",
+        GIT_AUTHOR_EMAIL="ada@example.org",
+        GIT_COMMITTER_NAME="Ada Lovelace",
+        GIT_COMMITTER_EMAIL="ada@example.org",
+        GIT_CONFIG_GLOBAL=os.devnull,
+    )
+    result = subprocess.run(
+        ["bash", "-c", "\n".join(script)],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+    outputs = result.stdout.split("@@ step ")[1:]
+    for (command, shown), output in zip(steps, outputs, strict=True):
+        for line in shown:
+            assert line in output.splitlines(), f"{command!r} did not print {line!r}"
+    assert asked == ["1810.04805"]
+    site = work / "mynotes"
+    html = site / "docs" / "_build" / "html"
+    assert (html / "papers" / "devlin2018bert.html").is_file()
+    assert "BERT" in (html / "notes" / "transformers.html").read_text(encoding="utf-8")
+    tracked = subprocess.run(
+        ["git", "ls-files"], capture_output=True, text=True, cwd=site, check=True
+    ).stdout.split()
+    assert "bib/papers.bib" in tracked
+    assert not [name for name in tracked if name.startswith(("docs/papers/", "docs/_build/"))]
+
+
+def test_every_install_line_in_the_docs_names_this_release() -> None:
+    pages = [REPO / "README.md", QUICKSTART, REPO / "docs" / "howto" / "paperrefs.md"]
+    tags = {
+        page.name: re.findall(r"paperrefs\.git@v([\w.]+)", page.read_text(encoding="utf-8"))
+        for page in pages
+    }
+    assert all(tags.values())
+    assert {tag for found in tags.values() for tag in found} == {VERSION}
