@@ -18,6 +18,7 @@ from typing import Never
 from tqdm import tqdm
 
 import paperrefs
+from paperrefs import scaffold
 from paperrefs.arxiv import BATCH_SIZE, DEFAULT_RETRY_BUDGET, DEFAULT_TIMEOUT, ArxivClient
 from paperrefs.bibfile import BibError
 from paperrefs.checks import check_project
@@ -146,6 +147,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"write nothing; exit {EXIT_OUTDATED} when any entry is out of date (for CI)",
     )
+    init = commands.add_parser(
+        "init",
+        help="write a new notes site, ready to build and publish, into a new or empty folder",
+        description="Write a complete notes site into DIR: Sphinx configuration, a landing "
+        "page, a topic page with an example note, changelog, references, a seeded "
+        "bibliography, Read the Docs settings. Files already in DIR are never overwritten: "
+        "if DIR holds any file init would write, nothing is written (exit 2).",
+    )
+    init.add_argument("dir", type=Path, metavar="DIR", help="the site's folder (created if needed)")
+    init.add_argument("--title", help=f"the site's title (default: {scaffold.DEFAULT_TITLE})")
+    init.add_argument(
+        "--author", help=f"the author, for copyright and feed (default: {scaffold.DEFAULT_AUTHOR})"
+    )
+    init.add_argument(
+        "--url",
+        help="the site's address, for html_baseurl (default: the one Read the Docs gives)",
+    )
+    init.add_argument(
+        "-i",
+        "--interactive",
+        action="store_true",
+        help="ask for the title, author and URL not given as options (needs a terminal)",
+    )
     return parser
 
 
@@ -170,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sync(args)
         if args.command == "update":
             return run_update(args)
+        if args.command == "init":
+            return run_init(args)
         return run_check(args)
     except (UsageError, BibError) as error:
         say(f"error: {error}")
@@ -354,4 +380,24 @@ def run_update(args: argparse.Namespace) -> int:
         return EXIT_UNRESOLVED
     if args.check and outdated:
         return EXIT_OUTDATED
+    return EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    title, author, url = args.title, args.author, args.url
+    try:
+        if args.interactive:
+            if not sys.stdin.isatty():
+                raise UsageError(
+                    "--interactive needs a terminal; give --title, --author and --url instead"
+                )
+            title, author, url = scaffold.ask_missing(title, author, url)
+        options = scaffold.site_options(title, author, url)
+        written = scaffold.init_site(args.dir, options)
+    except scaffold.InitError as error:
+        raise UsageError(str(error)) from None
+    say(f"wrote a notes site into {args.dir}:")
+    for name in written:
+        say(f"  {name}")
+    say(scaffold.next_steps(args.dir))
     return EXIT_OK
