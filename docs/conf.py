@@ -34,14 +34,8 @@ myst_heading_anchors = 3
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 
-# The PDF: \mathscr (in the DPO loss) needs its font package, and pdflatex needs to be
-# told how to print the few Unicode symbols the notes quote.
-latex_elements = {
-    "preamble": r"""
-\usepackage{mathrsfs}
-\DeclareUnicodeCharacter{223C}{\ensuremath{\sim}}
-""",
-}
+# The PDF: the DPO loss writes \mathscr, drawn as MathJax draws it on the site.
+latex_elements = {"preamble": r"\usepackage{mathrsfs}"}
 
 html_theme = "sphinx_book_theme"
 html_title = "ML paper notes"
