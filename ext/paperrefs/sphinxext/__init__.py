@@ -87,6 +87,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Site-level files.
     app.connect("html-page-context", site_files.add_page_assets)
     app.connect("build-finished", site_files.write_site_files)
+    app.connect("build-finished", site_files.copy_mathjax)
     app.connect("build-finished", pdf.write_support_files)
     return {
         "version": paperrefs.__version__,
