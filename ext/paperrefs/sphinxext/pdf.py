@@ -8,7 +8,7 @@ them right to left, and, through ``paperrefs.lua``, prints a character that no f
 as ``[U+XXXX]``. Both files are written next to the ``.tex`` file. An image LaTeX cannot
 include (SVG, GIF, WebP) becomes its description instead of stopping the PDF.
 
-Sites whose language makes Sphinx choose another engine (platex for Japanese, xelatex for
+Sites whose language makes Sphinx choose another engine (uplatex for Japanese, xelatex for
 Chinese or Greek) keep it, and get none of these defaults.
 """
 
