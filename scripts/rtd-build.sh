@@ -10,6 +10,7 @@ git clone --quiet --depth 1 "file://$repo" "$work/checkout"
 cd "$work/checkout"
 export READTHEDOCS=True READTHEDOCS_OUTPUT="$PWD/_readthedocs/" READTHEDOCS_LANGUAGE=en NO_COLOR=1
 export READTHEDOCS_CANONICAL_URL="https://paperrefs.readthedocs.io/en/latest/"
+export READTHEDOCS_PROJECT=paperrefs
 
 python3 -m venv "$work/venv"
 # shellcheck disable=SC1091
@@ -21,16 +22,32 @@ python -m pip install --quiet --upgrade --upgrade-strategy only-if-needed --no-c
 
 cd docs
 python -m sphinx -T -W --keep-going -b html -d _build/doctrees -D language=en . "$READTHEDOCS_OUTPUT/html"
-# formats: epub (same flags as html, -W included) and pdf (no -W; LaTeX's exit code is
-# forgiven when a PDF comes out, as Read the Docs does).
+# formats: epub (same flags as html, -W included) and pdf (no -W on the latex builder).
 python -m sphinx -T -W --keep-going -b epub -d _build/doctrees -D language=en . "$READTHEDOCS_OUTPUT/epub"
 python -m sphinx -T -b latex -d _build/doctrees -D language=en . "$READTHEDOCS_OUTPUT/pdf"
-if command -v latexmk >/dev/null; then
-  (cd "$READTHEDOCS_OUTPUT/pdf" && latexmk -pdf -f -dvi- -ps- -interaction=nonstopmode -quiet ./*.tex >/dev/null) || true
-  ls "$READTHEDOCS_OUTPUT"/pdf/*.pdf >/dev/null
-else
-  echo "latexmk not installed: skipped the PDF step (the LaTeX sources were built)"
+# Read the Docs then runs latexmk in the output folder with the rc file Sphinx wrote, the
+# engine flag that follows latex_engine, and the project's slug as job name; a failure
+# fails the build.
+command -v latexmk >/dev/null || {
+  echo "latexmk is not installed: install the packages in .ci/apt-packages.txt" >&2
+  exit 1
+}
+cd "$READTHEDOCS_OUTPUT/pdf"
+engine=$(sed -n "s/^\$pdflatex = '\([a-z]*\).*/\1/p" latexmkrc)
+case "$engine" in
+  xelatex) flag=-pdfxe ;;
+  lualatex) flag=-pdflua ;;
+  *) flag=-pdf ;;
+esac
+echo "latexmk -r latexmkrc $flag -f -dvi- -ps- -jobname=$READTHEDOCS_PROJECT -interaction=nonstopmode"
+if ! latexmk -r latexmkrc "$flag" -f -dvi- -ps- "-jobname=$READTHEDOCS_PROJECT" \
+  -interaction=nonstopmode >"$work/latexmk.out" 2>&1; then
+  grep -A8 '^!' "$READTHEDOCS_PROJECT.log" >&2 || tail -40 "$work/latexmk.out" >&2
+  echo "latexmk failed: the PDF does not build" >&2
+  exit 1
 fi
+ls "$READTHEDOCS_PROJECT.pdf" >/dev/null
+cd "$work/checkout"
 
 rm -rf "$repo/_readthedocs"
 cp -r "$READTHEDOCS_OUTPUT" "$repo/_readthedocs"

@@ -12,9 +12,11 @@ import paperrefs
 from paperrefs.sphinxext import (
     bibtex_compat,
     collect,
+    defaults,
     domain,
     fetch,
     incremental,
+    pdf,
     settings,
     site_files,
     views,
@@ -62,11 +64,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         man=passthrough,
         texinfo=passthrough,
     )
+    app.add_post_transform(pdf.ImagesThePdfCannotHold)
     app.add_css_file("paperrefs.css")
     app.add_js_file("paperrefs-preview.js", defer="defer")
 
-    # Configuration, then the opted-in fetch, which needs the settings.
+    # Configuration, the defaults of other packages' values, then the opted-in fetch.
     app.connect("config-inited", settings.load)
+    app.connect("config-inited", defaults.apply_defaults)
     app.connect("config-inited", fetch.fetch_missing)
     # The bib is read once; a broken one is handed to sphinxcontrib-bibtex as what parses.
     app.connect("builder-inited", domain.read_bibliography, priority=BEFORE_BIBTEX)
@@ -83,6 +87,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Site-level files.
     app.connect("html-page-context", site_files.add_page_assets)
     app.connect("build-finished", site_files.write_site_files)
+    app.connect("build-finished", site_files.copy_mathjax)
+    app.connect("build-finished", pdf.write_support_files)
     return {
         "version": paperrefs.__version__,
         "env_version": ENV_VERSION,

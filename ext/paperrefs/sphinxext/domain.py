@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
@@ -142,14 +143,16 @@ class PaperrefsDomain(Domain):
         if paper is None:
             return None
         docname = self.paper_docname(paper)
-        if builder.format == "latex" or docname not in env.all_docs:
-            # Paper pages are not part of a PDF: point at the paper itself instead.
+        reference = None
+        # Paper pages are not part of a PDF, by design; other builders may leave them out too.
+        if builder.format != "latex" and docname in env.all_docs:
+            reference = internal_link(builder, fromdocname, docname, "", contnode)
+        if reference is None:
+            # Without its page, the link points at the paper itself.
             url = paper.abs_url or paper.doi_url
             if url is None:
                 return None
             reference = nodes.reference("", "", contnode, refuri=url, internal=False)
-        else:
-            reference = make_refnode(builder, fromdocname, docname, "", contnode)
         reference["reftitle"] = tooltip(paper)
         return reference
 
@@ -170,6 +173,21 @@ class PaperrefsDomain(Domain):
             docname = self.paper_docname(paper)
             if docname in self.env.all_docs:
                 yield paper.key, paper.display_title, "paper", docname, "", 1
+
+
+def internal_link(
+    builder: Builder, fromdocname: str, todocname: str, anchor: str, content: nodes.Node
+) -> nodes.reference | None:
+    """A link to a document in this builder's output, or None when the output leaves it out.
+
+    The ``latex`` and ``texinfo`` builders write only the documents of their toctrees, so an
+    orphan page (every paper page, any note marked ``orphan``) has no address there; they
+    say so by raising :class:`~sphinx.errors.NoUri`, which must never escape a handler.
+    """
+    try:
+        return make_refnode(builder, fromdocname, todocname, anchor, content)
+    except NoUri:
+        return None
 
 
 def domain_of(env: BuildEnvironment) -> PaperrefsDomain:

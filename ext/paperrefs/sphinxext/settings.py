@@ -41,6 +41,7 @@ SETTINGS: Sequence[Declared] = (
     Declared("paperrefs_api_url", "", ""),
     Declared("paperrefs_feed", "feed.xml", "html"),
     Declared("paperrefs_feed_title", "", "html"),
+    Declared("paperrefs_offline_math", True, "html"),
 )
 
 
@@ -57,6 +58,7 @@ class Settings:
     site_title: str
     site_url: str  # absolute, ending in "/"; "" when the site's address is unknown
     author: str
+    offline_math: bool  # MathJax served from the site itself
 
     @property
     def feed_file(self) -> str:
@@ -91,6 +93,7 @@ class Settings:
             site_title=site_title,
             site_url=_with_slash(config.html_baseurl or environment.canonical_url),
             author=config.author,
+            offline_math=bool(config.paperrefs_offline_math),
         )
         return settings, problems
 

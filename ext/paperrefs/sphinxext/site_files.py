@@ -3,6 +3,7 @@
 - paper page stubs in the sources (one per entry, ``builder-inited``);
 - its stylesheet and scripts, the index filter only on the pages that hold an index;
 - the Atom feed and the whole ``papers.bib`` at the site root (``build-finished``);
+- MathJax, served from the site so math renders offline (``build-finished``);
 - a ``<link rel="alternate">`` to the feed in every page's head.
 
 Every file is written only when its bytes change, so live-reload servers do not loop.
@@ -10,6 +11,7 @@ Every file is written only when its bytes change, so live-reload servers do not 
 
 from __future__ import annotations
 
+import importlib.util
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,13 @@ from paperrefs.sphinxext.warnings import Warn, warn
 STATIC = Path(__file__).parent / "static"
 HTML_BUILDERS = {"html", "dirhtml"}
 FILTER_SCRIPT = "paperrefs-filter.js"
+# MathJax's files come from the sphinx-mathjax-offline package; its own Sphinx hook is not
+# used because it copies all 24 MB (every bundle) into each build and does not declare
+# parallel safety, which fails `-j auto -W`. Only the bundle the pages load, and what it
+# loads on demand (TeX extensions, fonts, menu, accessibility), is copied: about 7 MB.
+MATHJAX_PATH = "mathjax/tex-chtml.js"
+MATHJAX_PARTS = ("tex-chtml.js", "input/tex", "output/chtml", "a11y", "ui", "sre")
+MATH_BUILDERS = {"html", "dirhtml", "singlehtml"}
 
 
 def write_paper_stubs(app: Sphinx) -> None:
@@ -122,3 +131,35 @@ def feed_entries(domain: PaperrefsDomain, app: Sphinx, base: str) -> list[FeedEn
         uid = f"{place.docname}/{place.anchor}/{item.action}"
         entries.append(FeedEntry(item.date, item.action, title, url, summary, uid))
     return entries
+
+
+def mathjax_source() -> Path | None:
+    """MathJax's folder in the sphinx-mathjax-offline package, found without importing it."""
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "static" / "mathjax"
+    return folder if folder.is_dir() else None
+
+
+def copy_mathjax(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: MathJax into ``_static/``, for HTML builders when math is offline.
+
+    Runs once, in the main process, after the pages are written; a file whose bytes are
+    already there is left alone.
+    """
+    if exception is not None or app.builder.name not in MATH_BUILDERS:
+        return
+    source = mathjax_source()
+    if not settings_of(app.config).offline_math or source is None:
+        return
+    if app.config.mathjax_path != MATHJAX_PATH:
+        return  # the site serves MathJax from somewhere else
+    target = Path(app.outdir) / "_static" / "mathjax"
+    for part in MATHJAX_PARTS:
+        path = source / part
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            destination = target / file.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            write_if_changed(destination, file.read_bytes())

@@ -8,13 +8,12 @@ from collections.abc import Iterable
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.util.nodes import make_refnode
 from sphinx.util.osutil import relative_uri
 
 from paperrefs.library import Paper
 from paperrefs.records import Action, Citation, CitationKind, Place, Views
 from paperrefs.sphinxext import render
-from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
+from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of, internal_link
 from paperrefs.sphinxext.nodes import (
     backlinks_placeholder,
     changelog_placeholder,
@@ -62,8 +61,10 @@ class ViewRenderer:
 
     # -- links ------------------------------------------------------------------------------
 
-    def link_to(self, place: Place, content: nodes.Node) -> nodes.Element:
-        return make_refnode(self.builder, self.docname, place.docname, place.anchor, content)
+    def link_to(self, place: Place, content: nodes.Element) -> nodes.Element:
+        """A link to a note's place; its text alone where the output leaves the note out."""
+        link = internal_link(self.builder, self.docname, place.docname, place.anchor, content)
+        return link if link is not None else content
 
     def paper_link(self, paper: Paper, content: nodes.Element) -> nodes.Node:
         """Views are rendered after cross-references were resolved: resolve directly."""

@@ -28,6 +28,7 @@ class Warn(StrEnum):
     FETCH = "fetch"  # an opted-in fetch from arXiv that failed
     CONFIG = "config"  # an invalid paperrefs_* setting
     FEED = "feed"  # the Atom feed cannot be written (no base URL)
+    IMAGE = "image"  # an image the PDF cannot hold (SVG, GIF...), shown as its description
 
 
 def warn(subtype: Warn, message: str, location: str | Location | Node | None = None) -> None:
