@@ -24,6 +24,7 @@ from paperrefs.checks import check_project
 from paperrefs.environment import ARXIV_API
 from paperrefs.fetching import AddReport, add_ids, api_url
 from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.location import Location
 from paperrefs.scan import scan_docs
 from paperrefs.throttle import MIN_INTERVAL
 
@@ -159,17 +160,28 @@ def fetch_into_bib(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
     client = ArxivClient(
         api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget
     )
+    existed = args.bib.exists()
     with client:
         try:
-            return add_ids(args.bib, ids, client, progress=advance, on_start=start)
+            report = add_ids(args.bib, ids, client, progress=advance, on_start=start)
         finally:
             if bar is not None:
                 bar.close()
+    if not existed and args.bib.exists():
+        say(f"created {args.bib}")
+    return report
 
 
-def report_unresolved(report: AddReport) -> int:
+def report_unresolved(
+    report: AddReport, cited_at: dict[ArxivId, list[Location]] | None = None
+) -> int:
+    """Say what could not be resolved; an ID arXiv lacks is named where the notes cite it."""
     for arxiv_id in report.missing:
-        say(f"error: arXiv has no paper {arxiv_id}")
+        places = (cited_at or {}).get(arxiv_id.unversioned, [])
+        for where in places:
+            say(f"{where}: error: arXiv has no paper {arxiv_id}; check the ID for a typo")
+        if not places:
+            say(f"error: arXiv has no paper {arxiv_id}; check the ID for a typo")
     for arxiv_id, reason in report.failed.items():
         say(f"error: could not fetch {arxiv_id}: {reason}")
     return EXIT_UNRESOLVED if report.unresolved else EXIT_OK
@@ -194,7 +206,7 @@ def run_sync(args: argparse.Namespace) -> int:
         say(f"{location}: error: {reason}")
     report = fetch_into_bib(args, sorted(citations.arxiv))
     say(f"{len(citations.arxiv)} arXiv paper(s) cited; {len(report.added)} added to {args.bib}")
-    status = report_unresolved(report)
+    status = report_unresolved(report, citations.arxiv)
     return EXIT_USAGE if citations.invalid else status
 
 
@@ -204,6 +216,8 @@ def run_check(args: argparse.Namespace) -> int:
     problems = check_project(args.bib, args.docs)
     for problem in problems:
         say(str(problem))
+        if problem.hint:
+            say(f"  hint: {problem.hint}")
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
     say(f"{errors} error(s), {warnings} warning(s) in {args.bib} and {args.docs}")
