@@ -3,6 +3,9 @@
 Keys go to standard output, one per line; everything meant for a person goes to
 standard error. Exit codes: 0 all done, 1 some IDs unresolved (the rest written),
 2 bad usage or bad input.
+
+Every command first finds its site (:mod:`paperrefs.project`): the conf.py from the
+current folder up, and from it the bibliography and the notes, as a build takes them.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import paperrefs
 from paperrefs.arxiv import BATCH_SIZE, DEFAULT_RETRY_BUDGET, DEFAULT_TIMEOUT, ArxivClient
 from paperrefs.bibfile import BibError
 from paperrefs.checks import check_project
+from paperrefs.conffile import ConfError
 from paperrefs.environment import ARXIV_API
 from paperrefs.fetching import AddReport, add_ids, api_url
 from paperrefs.ids import ArxivId, InvalidArxivId, parse_arxiv_id
 from paperrefs.location import Location
+from paperrefs.project import Project, resolve
 from paperrefs.scan import scan_docs
 from paperrefs.throttle import MIN_INTERVAL
 
@@ -43,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--bib",
         type=Path,
-        default=Path(DEFAULT_BIB),
         metavar="PATH",
-        help=f"bibliography file (default: {DEFAULT_BIB})",
+        help="bibliography file (default: the one named in conf.py, looked for from the current "
+        f"folder up; without a conf.py, {DEFAULT_BIB})",
     )
     common.add_argument(
         "--api-url",
@@ -72,9 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--docs",
         type=Path,
-        default=Path("docs"),
         metavar="DIR",
-        help="folder of the notes (default: docs)",
+        help="source folder of the notes, where their conf.py is (default: the folder of the "
+        "conf.py found from the current folder up; without one, docs)",
     )
     parser = argparse.ArgumentParser(
         prog="paperrefs",
@@ -112,12 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="paperrefs: %(message)s", stream=sys.stderr)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     try:
+        args.project = locate(args)
         if args.command == "add":
             return run_add(args)
         if args.command == "sync":
             return run_sync(args)
         return run_check(args)
-    except (UsageError, BibError) as error:
+    except (UsageError, BibError, ConfError) as error:
         say(f"error: {error}")
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -127,6 +133,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def locate(args: argparse.Namespace) -> Project:
+    """The site the command works on; sets ``args.bib`` and ``args.docs`` from it."""
+    project = resolve(args.bib, getattr(args, "docs", None), notes=hasattr(args, "docs"))
+    args.bib = project.bib
+    if hasattr(args, "docs"):
+        args.docs = project.docs
+    say(project.describe(with_docs=hasattr(args, "docs")))
+    for note in project.notes:
+        say(f"warning: {note}")
+    return project
 
 
 def parse_ids(texts: Sequence[str]) -> list[ArxivId]:
@@ -201,7 +219,10 @@ def run_add(args: argparse.Namespace) -> int:
 def run_sync(args: argparse.Namespace) -> int:
     if not args.docs.is_dir():
         raise UsageError(f"{args.docs} is not a folder of notes (use --docs DIR)")
-    citations = scan_docs(args.docs)
+    project: Project = args.project
+    citations = scan_docs(
+        args.docs, project.papers_dir, exclude=project.exclude, include=project.include
+    )
     for location, reason in citations.invalid:
         say(f"{location}: error: {reason}")
     report = fetch_into_bib(args, sorted(citations.arxiv))
@@ -213,7 +234,14 @@ def run_sync(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     if not args.docs.is_dir():
         raise UsageError(f"{args.docs} is not a folder of notes (use --docs DIR)")
-    problems = check_project(args.bib, args.docs)
+    project: Project = args.project
+    problems = check_project(
+        args.bib,
+        args.docs,
+        papers_dir=project.papers_dir,
+        exclude=project.exclude,
+        include=project.include,
+    )
     for problem in problems:
         say(str(problem))
         if problem.hint:
