@@ -205,7 +205,8 @@ def test_a_computed_bibliography_is_refused_with_advice_and_bib_gets_past_it(top
     assert result.stderr.strip() == (
         f"error: {Path('docs/conf.py')}:3: bibtex_bibfiles is computed by "
         "`[str(HERE / '../refs/library.bib')]`; paperrefs reads conf.py without running "
-        "it, so it needs bibtex_bibfiles as a literal value (a list of strings)"
+        "it, so it needs bibtex_bibfiles as a literal value (a list of strings); or pass "
+        "--bib PATH"
     )
     assert paperrefs(["check", "--bib", "refs/library.bib"], top).returncode == 0
 

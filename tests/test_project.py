@@ -146,6 +146,10 @@ def test_without_conf_py_the_defaults_and_a_clear_word_about_them(top: Path) -> 
         "no conf.py found here or in a parent folder, nor in a docs/ folder of one; using "
         "bibliography bib/papers.bib, notes in docs (the defaults; choose with --bib and --docs)"
     )
+    assert resolve(None, None, notes=False).describe(with_docs=False) == (
+        "no conf.py found here or in a parent folder, nor in a docs/ folder of one; using "
+        "bibliography bib/papers.bib (the defaults; choose with --bib)"
+    )
     assert resolve(None, Path("notes")).describe(with_docs=True) == (
         "no conf.py in notes; using bibliography bib/papers.bib, notes in notes "
         "(the defaults; choose with --bib and --docs)"

@@ -64,7 +64,8 @@ class Project:
         if self.conf is not None:
             via = f" (from {self.via})" if self.via else ""
             return f"using {self.conf}{via}: {bib}{docs}"
-        hint = " (the defaults; choose with --bib and --docs)" if self.bib_from == "default" else ""
+        options = "--bib and --docs" if with_docs else "--bib"
+        hint = f" (the defaults; choose with {options})" if self.bib_from == "default" else ""
         return f"{self.no_conf}; using {bib}{docs}{hint}"
 
 
@@ -171,7 +172,10 @@ def bib_setting(conf: ConfFile) -> str:
 
 
 def _bib_of(conf: ConfFile, here: Path) -> Path:
-    name = bib_setting(conf)
+    try:
+        name = bib_setting(conf)
+    except ConfError as error:
+        raise ConfError(error.where, f"{error.message}; or pass --bib PATH") from None
     if not name:
         raise ConfError(
             Location(conf.path),
