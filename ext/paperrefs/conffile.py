@@ -1,9 +1,9 @@
 """A Sphinx ``conf.py`` read without running it: the values it assigns as literals.
 
 Sphinx executes ``conf.py``. The command line does not: a conf.py imports what the build
-needs (this repository's imports Sphinx itself, through sphinx-mathjax-offline), may
-need packages that only the docs environment has, and may do anything else a program
-does; ``paperrefs add`` should start fast, without Sphinx, and without side effects.
+needs (themes and extensions, which import Sphinx), may need packages that only the docs
+environment has, and may do anything else a program does; ``paperrefs add`` should start
+fast, without Sphinx, and without side effects.
 What the command line needs from conf.py are a few plain settings, which conf.py files
 write as literals. So this module parses the file and follows its top-level statements
 in order, evaluating only what has a literal value: strings, numbers, lists, tuples and
