@@ -541,11 +541,29 @@ def check_writable(path: Path) -> None:
     """
     real = Path(os.path.realpath(path))
     if not real.parent.is_dir():
-        raise BibError(path, 0, f"folder {path.parent} does not exist (it is not created)")
+        raise BibError(
+            path,
+            0,
+            f"folder {path.parent} does not exist; {CREATE_FOLDER_FIRST} (paperrefs does not "
+            "create folders)",
+        )
     if _read_only(real.parent):
         raise BibError(path, 0, f"folder {path.parent} is read-only")
     if real.exists() and _read_only(real):
         raise BibError(path, 0, "the file is read-only")
+
+
+CREATES_IT = "`paperrefs add ID` creates it"
+CREATE_FOLDER_FIRST = "create it, then `paperrefs add ID` creates the file"
+
+
+def missing_bib_advice(path: Path) -> str:
+    """What to do about a bibliography that does not exist, as the build, ``paperrefs
+    check`` and ``paperrefs add`` all say it: ``add`` creates a missing file in an
+    existing folder, and refuses a missing folder."""
+    if Path(os.path.realpath(path)).parent.is_dir():
+        return CREATES_IT
+    return f"its folder {path.parent} does not exist either: {CREATE_FOLDER_FIRST}"
 
 
 def _read_only(path: Path) -> bool:

@@ -3,6 +3,9 @@
 Keys go to standard output, one per line; everything meant for a person goes to
 standard error. Exit codes: 0 all done, 1 some IDs unresolved (the rest written),
 2 bad usage or bad input.
+
+Every command first finds its site (:mod:`paperrefs.project`): the conf.py from the
+current folder up, and from it the bibliography and the notes, as a build takes them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from paperrefs import scaffold
 from paperrefs.arxiv import BATCH_SIZE, DEFAULT_RETRY_BUDGET, DEFAULT_TIMEOUT, ArxivClient
 from paperrefs.bibfile import BibError
 from paperrefs.checks import check_project
+from paperrefs.conffile import ConfError
 from paperrefs.doi import DoiClient, doi_url
 from paperrefs.environment import ARXIV_API, CONTACT, DOI_URL, Environment
 from paperrefs.fetching import AddReport, Identifier, add_dois, add_ids, api_url
@@ -35,6 +39,8 @@ from paperrefs.ids import (
     parse_arxiv_id,
     parse_doi,
 )
+from paperrefs.location import Location
+from paperrefs.project import Project, resolve
 from paperrefs.scan import scan_docs
 from paperrefs.throttle import MIN_INTERVAL
 from paperrefs.updating import apply_updates, check_updates, describe, latest_summary
@@ -55,9 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--bib",
         type=Path,
-        default=Path(DEFAULT_BIB),
         metavar="PATH",
-        help=f"bibliography file (default: {DEFAULT_BIB})",
+        help="bibliography file (default: the one named in conf.py, looked for from the current "
+        f"folder up; without a conf.py, {DEFAULT_BIB})",
     )
     common.add_argument(
         "--api-url",
@@ -94,9 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--docs",
         type=Path,
-        default=Path("docs"),
         metavar="DIR",
-        help="folder of the notes (default: docs)",
+        help="source folder of the notes, where their conf.py is (default: the folder of the "
+        "conf.py found from the current folder up; without one, docs)",
     )
     parser = argparse.ArgumentParser(
         prog="paperrefs",
@@ -188,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="paperrefs: %(message)s", stream=sys.stderr)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     try:
+        if hasattr(args, "bib"):  # every command but init works on a site's bibliography
+            args.project = locate(args)
         if args.command == "add":
             return run_add(args)
         if args.command == "sync":
@@ -197,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "init":
             return run_init(args)
         return run_check(args)
-    except (UsageError, BibError) as error:
+    except (UsageError, BibError, ConfError) as error:
         say(f"error: {error}")
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -207,6 +215,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def locate(args: argparse.Namespace) -> Project:
+    """The site the command works on; sets ``args.bib`` and ``args.docs`` from it."""
+    project = resolve(args.bib, getattr(args, "docs", None), notes=hasattr(args, "docs"))
+    args.bib = project.bib
+    if hasattr(args, "docs"):
+        args.docs = project.docs
+    say(project.describe(with_docs=hasattr(args, "docs")))
+    for note in project.notes:
+        say(f"warning: {note}")
+    return project
 
 
 def parse_ids(texts: Sequence[str]) -> list[Identifier]:
@@ -259,12 +279,16 @@ def fetch_arxiv(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
     client = ArxivClient(
         api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget
     )
+    existed = args.bib.exists()
     with client:
         try:
-            return add_ids(args.bib, ids, client, progress=advance, on_start=start)
+            report = add_ids(args.bib, ids, client, progress=advance, on_start=start)
         finally:
             if bar is not None:
                 bar.close()
+    if not existed and args.bib.exists():
+        say(f"created {args.bib}")
+    return report
 
 
 def fetch_dois(args: argparse.Namespace, dois: list[Doi]) -> AddReport:
@@ -292,14 +316,21 @@ def fetch_dois(args: argparse.Namespace, dois: list[Doi]) -> AddReport:
                 bar.close()
 
 
-def report_unresolved(report: AddReport) -> int:
+def report_unresolved(
+    report: AddReport, cited_at: dict[ArxivId, list[Location]] | None = None
+) -> int:
+    """Say what could not be resolved; an ID arXiv lacks is named where the notes cite it."""
     for missing in report.missing:
         if isinstance(missing, Doi):
             say(
                 f"error: no DOI {missing} is registered (doi.org answered 404); check it for a typo"
             )
-        else:
-            say(f"error: arXiv has no paper {missing}")
+            continue
+        places = (cited_at or {}).get(missing.unversioned, [])
+        for where in places:
+            say(f"{where}: error: arXiv has no paper {missing}; check the ID for a typo")
+        if not places:
+            say(f"error: arXiv has no paper {missing}; check the ID for a typo")
     for identifier, reason in report.failed.items():
         say(f"error: could not fetch {identifier}: {reason}")
     return EXIT_UNRESOLVED if report.unresolved else EXIT_OK
@@ -319,21 +350,33 @@ def run_add(args: argparse.Namespace) -> int:
 def run_sync(args: argparse.Namespace) -> int:
     if not args.docs.is_dir():
         raise UsageError(f"{args.docs} is not a folder of notes (use --docs DIR)")
-    citations = scan_docs(args.docs)
+    project: Project = args.project
+    citations = scan_docs(
+        args.docs, project.papers_dir, exclude=project.exclude, include=project.include
+    )
     for location, reason in citations.invalid:
         say(f"{location}: error: {reason}")
     report = fetch_into_bib(args, sorted(citations.arxiv))
     say(f"{len(citations.arxiv)} arXiv paper(s) cited; {len(report.added)} added to {args.bib}")
-    status = report_unresolved(report)
+    status = report_unresolved(report, citations.arxiv)
     return EXIT_USAGE if citations.invalid else status
 
 
 def run_check(args: argparse.Namespace) -> int:
     if not args.docs.is_dir():
         raise UsageError(f"{args.docs} is not a folder of notes (use --docs DIR)")
-    problems = check_project(args.bib, args.docs)
+    project: Project = args.project
+    problems = check_project(
+        args.bib,
+        args.docs,
+        papers_dir=project.papers_dir,
+        exclude=project.exclude,
+        include=project.include,
+    )
     for problem in problems:
         say(str(problem))
+        if problem.hint:
+            say(f"  hint: {problem.hint}")
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
     say(f"{errors} error(s), {warnings} warning(s) in {args.bib} and {args.docs}")

@@ -1,24 +1,35 @@
 """Find every paper the notes cite, in one pass over the sources, without Sphinx.
 
 Recognizes the four ways of citing: the ``paper`` directive, the ``arxiv`` role,
-plain arXiv links, and sphinxcontrib-bibtex's ``cite`` roles (by key).
+plain arXiv links, and sphinxcontrib-bibtex's ``cite`` roles (by key). Each ``paper``
+directive is also kept with its options as the directive receives them, so that
+``paperrefs check`` can judge its dates by the build's rule.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import textwrap
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperrefs.ids import ARXIV_URL, ArxivId, InvalidArxivId, parse_arxiv_id
 from paperrefs.location import Location
+from paperrefs.matching import matching_files
 
 SOURCE_SUFFIXES = (".md", ".rst", ".txt")
 SKIP_DIRS = {"_build", "_static", "_templates", ".venv", "node_modules"}
 
-_DIRECTIVE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\s*\{paper\}\s+(?P<arg>\S+)", re.MULTILINE)
-_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+paper::\s+(?P<arg>\S+)", re.MULTILINE)
+# The argument is on the directive's line; a directive without one cites nothing.
+_DIRECTIVE = re.compile(
+    r"^[ \t]*(?:`{3,}|~{3,}|:{3,})[ \t]*(?P<name>\{paper\})(?:[ \t]+(?P<arg>\S+))?[^\n]*$",
+    re.MULTILINE,
+)
+_RST_DIRECTIVE = re.compile(
+    r"^(?P<indent>[ \t]*)\.\.[ \t]+(?P<name>paper::)(?:[ \t]+(?P<arg>\S+))?[^\n]*$",
+    re.MULTILINE,
+)
 # A role preceded by a backtick is inside a code span: shown as an example, not cited.
 _ROLE = re.compile(r"(?<!`)(?:\{arxiv\}|:arxiv:)`(?P<arg>[^`\n]*)`")
 _CITE = re.compile(r"(?<!`)(?:\{cite(?::\w+)?\}|:cite(?::\w+)?:)`(?P<arg>[^`\n]*)`")
@@ -37,6 +48,22 @@ _MYST_COMMENT = re.compile(r"^[ \t]*%[^\n]*$", re.MULTILINE)
 _LINK_OPENERS = ("(", "<", "]: ")
 
 
+@dataclass(frozen=True)
+class PaperDirective:
+    """One ``paper`` directive: where it starts, its argument, and its options.
+
+    ``options`` holds each option's value as the directive receives it (quotes and
+    comments of MyST's option syntax removed, "" for an option given without a value).
+    ``unreadable`` says why the options could not be read at all, when MyST would drop
+    every one of them.
+    """
+
+    where: Location
+    argument: str
+    options: Mapping[str, str] = field(default_factory=dict)
+    unreadable: str = ""
+
+
 @dataclass
 class Citations:
     """What the notes cite: arXiv IDs (unversioned) and bib keys, each with its locations."""
@@ -44,6 +71,7 @@ class Citations:
     arxiv: dict[ArxivId, list[Location]] = field(default_factory=dict)
     keys: dict[str, list[Location]] = field(default_factory=dict)
     invalid: list[tuple[Location, str]] = field(default_factory=list)
+    directives: list[PaperDirective] = field(default_factory=list)
 
     def add_id(self, text: str, where: Location, *, key_allowed: bool = False) -> None:
         try:
@@ -57,8 +85,13 @@ class Citations:
         self.arxiv.setdefault(arxiv_id.unversioned, []).append(where)
 
 
-def source_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*")):
+def source_files(
+    root: Path, exclude: Iterable[str] = (), include: Iterable[str] = ("**",)
+) -> Iterator[Path]:
+    """The sources under ``root`` a build reads, given ``exclude_patterns`` and
+    ``include_patterns`` as Sphinx matches them (:mod:`paperrefs.matching`)."""
+    paths = [root / name for name in matching_files(root, include, exclude)]
+    for path in sorted(paths):
         relative = path.relative_to(root).parts
         if path.suffix in SOURCE_SUFFIXES and not SKIP_DIRS.intersection(relative):
             yield path
@@ -125,10 +158,15 @@ def scan_text(text: str, path: Path, citations: Citations) -> None:
         return Location(path, text.count("\n", 0, offset) + 1)
 
     arguments: list[tuple[int, int]] = []  # a directive's argument is not also a link
-    for pattern in (_DIRECTIVE, _RST_DIRECTIVE):
+    for pattern, read_options in ((_DIRECTIVE, myst_options), (_RST_DIRECTIVE, rst_options)):
         for match in pattern.finditer(text):
-            arguments.append(match.span("arg"))
-            citations.add_id(match["arg"], where(match.start("arg")), key_allowed=True)
+            location = where(match.start("name"))
+            argument = match["arg"] or ""
+            if argument:
+                arguments.append(match.span("arg"))
+                citations.add_id(argument, location, key_allowed=True)
+            options, unreadable = read_options(text[match.end() + 1 :], match)
+            citations.directives.append(PaperDirective(location, argument, options, unreadable))
     for match in _ROLE.finditer(text):
         citations.add_id(match["arg"].strip(), where(match.start("arg")))
     for match in ARXIV_URL.finditer(text):
@@ -143,12 +181,113 @@ def scan_text(text: str, path: Path, citations: Citations) -> None:
                 citations.keys.setdefault(key.strip(), []).append(where(match.start("arg")))
 
 
-def scan_docs(root: Path, papers_dir: str = "papers") -> Citations:
-    """Every citation under ``root``, skipping build output and generated paper pages."""
+def scan_docs(
+    root: Path,
+    papers_dir: str = "papers",
+    *,
+    exclude: Iterable[str] = (),
+    include: Iterable[str] = ("**",),
+) -> Citations:
+    """Every citation under ``root``, skipping build output, generated paper pages and
+    what ``exclude`` (Sphinx's ``exclude_patterns``) leaves out of the build."""
     citations = Citations()
     generated = root / papers_dir
-    for path in source_files(root):
+    for path in source_files(root, exclude, include):
         if generated in path.parents:
             continue
         scan_text(path.read_text(encoding="utf-8", errors="replace"), path, citations)
     return citations
+
+
+# Options of a paper directive, read as MyST and docutils read them
+
+Options = dict[str, str]
+# A key starts the line and ends at the first colon followed by a blank or the line's end.
+_MYST_KEY = re.compile(r"(?P<name>[^\s'\"#].*?):(?:[ \t]+|$)")
+_RST_FIELD = re.compile(
+    r"^:(?P<name>(?:[^:\\\s]|\\.)(?:[^:\\]|\\.|:(?![ `]|$))*?):(?: +(?P<value>.*)|$)"
+)
+
+
+def myst_options(body: str, opening: re.Match[str]) -> tuple[Options, str]:
+    """The options at the top of a MyST directive's body, as MyST reads them.
+
+    Either ``:name: value`` lines right after the opening fence (no blank line between),
+    or a ``---`` block of ``name: value`` lines. A line MyST cannot read in that block
+    drops every option, as in MyST.
+    """
+    lines = body.split("\n")
+    if lines and lines[0].startswith("---"):
+        block = []
+        for line in lines[1:]:
+            if line.startswith("---"):
+                break
+            block.append(line)
+        return _read_myst_block([line for line in block if line.strip()])
+    block = []
+    for line in lines:
+        stripped = line.lstrip()
+        if not stripped.startswith(":") or stripped.startswith(":::"):
+            break
+        block.append(stripped[1:])
+    return _read_myst_block(block)
+
+
+def _read_myst_block(lines: list[str]) -> tuple[Options, str]:
+    options: Options = {}
+    for line in textwrap.dedent("\n".join(lines)).split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _MYST_KEY.match(line)
+        value = _myst_value(line[match.end() :]) if match else None
+        if match is None or value is None:
+            return {}, f"MyST cannot read the option line {line.strip()!r}"
+        options[match["name"].strip()] = value
+    return options, ""
+
+
+_QUOTED = {"'": re.compile(r"'((?:[^']|'')*)'"), '"': re.compile(r'"((?:[^"\\]|\\.)*)"')}
+
+
+def _myst_value(text: str) -> str | None:
+    """A value in MyST's YAML-like option syntax, plain or quoted, without its ``# comment``;
+    None when MyST cannot read it (an unclosed quote, text after the closing one)."""
+    text = text.strip()
+    quote = text[:1]
+    if quote in _QUOTED:
+        match = _QUOTED[quote].match(text)
+        rest = text[match.end() :].strip() if match else None
+        if match is None or (rest and not rest.startswith("#")):
+            return None
+        if quote == "'":
+            return match[1].replace("''", "'")
+        return re.sub(r"\\(.)", r"\1", match[1])
+    if text.startswith("#"):
+        return ""
+    return re.split(r"[ \t]#", text, maxsplit=1)[0].rstrip()
+
+
+def rst_options(body: str, opening: re.Match[str]) -> tuple[Options, str]:
+    """The field list of options that follows ``.. paper:: ID``, as docutils reads it:
+    indented lines up to the first blank one, from the first ``:name:`` line on."""
+    indent = len(opening["indent"].expandtabs())
+    block = []
+    for line in body.split("\n"):
+        if not line.strip() or len(line) - len(line.lstrip()) <= indent:
+            break
+        block.append(line)
+    options: Options = {}
+    name = ""
+    field_indent = 0
+    for line in block:
+        stripped = line.lstrip()
+        depth = len(line) - len(stripped)
+        match = _RST_FIELD.match(stripped)
+        if match and (not name or depth <= field_indent):
+            name, field_indent = match["name"], depth
+            options[name] = (match["value"] or "").strip()
+        elif name and depth > field_indent:
+            options[name] = (options[name] + "\n" + stripped.strip()).strip()
+        elif name:
+            return {}, f"docutils cannot read the option line {stripped!r}"
+    return options, ""

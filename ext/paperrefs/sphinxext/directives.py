@@ -3,7 +3,6 @@ and ``paper-page``, which only the generated paper pages use."""
 
 from __future__ import annotations
 
-import datetime
 from typing import ClassVar
 
 from docutils import nodes
@@ -12,6 +11,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
+from paperrefs.dates import ADDED_MISSING, is_iso_date, not_a_date, out_of_order, updated_parts
 from paperrefs.ids import (
     ArxivId,
     InvalidArxivId,
@@ -63,11 +63,7 @@ class PaperDirective(PaperrefsDirective):
         version = arxiv_id.version if arxiv_id else None
         added, updated = self.added_date(), self.updated_dates()
         if added and updated and updated[0] < added:
-            warn(
-                Warn.DATE,
-                f":updated: {updated[0]} is before :added: {added}; swapped by mistake?",
-                location=self.get_location(),
-            )
+            warn(Warn.DATE, out_of_order(updated[0], added), location=self.get_location())
         marker = note_marker(
             key=paper.key if paper else "",
             given=str(arxiv_id) if arxiv_id else given,
@@ -129,37 +125,20 @@ class PaperDirective(PaperrefsDirective):
     def added_date(self) -> str:
         value = self.options.get("added")
         if value is None:
-            warn(
-                Warn.DATE,
-                "the paper directive needs an :added: date (YYYY-MM-DD), the day the note "
-                "was written",
-                location=self.get_location(),
-            )
+            warn(Warn.DATE, ADDED_MISSING, location=self.get_location())
             return ""
         return self.checked_date(value, "added")
 
     def updated_dates(self) -> list[str]:
         value = self.options.get("updated") or ""
-        parts = [part.strip() for part in value.split(",") if part.strip()]
-        dates = [self.checked_date(part, "updated") for part in parts]
+        dates = [self.checked_date(part, "updated") for part in updated_parts(value)]
         return sorted({day for day in dates if day})
 
     def checked_date(self, value: str, option: str) -> str:
-        if _is_iso_date(value):
+        if is_iso_date(value):
             return value
-        warn(
-            Warn.DATE,
-            f":{option}: {value!r} is not a date of the form YYYY-MM-DD",
-            location=self.get_location(),
-        )
+        warn(Warn.DATE, not_a_date(option, value), location=self.get_location())
         return ""
-
-
-def _is_iso_date(value: str) -> bool:
-    try:
-        return len(value) == 10 and datetime.date.fromisoformat(value).isoformat() == value
-    except ValueError:
-        return False
 
 
 class PaperPageDirective(PaperrefsDirective):

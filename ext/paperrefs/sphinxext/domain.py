@@ -22,6 +22,7 @@ from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from paperrefs.bibfile import missing_bib_advice
 from paperrefs.library import Library, Paper
 from paperrefs.records import Citation, Note, Views, derive_views
 from paperrefs.salvage import Salvaged, salvage_bib
@@ -204,7 +205,7 @@ def read_bibliography(app: Sphinx) -> None:
 def read_salvaged(path: Path) -> Salvaged:
     """Every entry of the bib that parses, with a warning at the line of each that does not."""
     if not path.exists():
-        warn(Warn.BIB, f"{path} does not exist; `paperrefs add ID` creates it")
+        warn(Warn.BIB, f"{path} does not exist; {missing_bib_advice(path)}")
     try:
         salvaged = salvage_bib(path)
     except OSError as error:
