@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -149,7 +150,7 @@ def resolve(bib: Path | None, docs: Path | None, *, notes: bool = True) -> Proje
         return project
     warnings: list[str] = []
     papers_dir = conf.string("paperrefs_papers_dir", DEFAULT_PAPERS_DIR)
-    if not _inside(papers_dir):
+    if not inside(papers_dir):
         warnings.append(
             f"{project.conf}: paperrefs_papers_dir {papers_dir!r} must be a folder inside the "
             f"docs; using {DEFAULT_PAPERS_DIR!r}, as the build does"
@@ -164,11 +165,14 @@ def resolve(bib: Path | None, docs: Path | None, *, notes: bool = True) -> Proje
     )
 
 
+def chosen_bib(paperrefs_bibfile: str, bibtex_bibfiles: Iterable[str]) -> str:
+    """The one rule, for builds and commands: ``paperrefs_bibfile``, else the first of
+    ``bibtex_bibfiles`` ("" when neither names one), relative to conf.py's folder."""
+    return paperrefs_bibfile or next(iter(bibtex_bibfiles), "")
+
+
 def bib_setting(conf: ConfFile) -> str:
-    """The extension's rule: ``paperrefs_bibfile``, else the first of ``bibtex_bibfiles``."""
-    return conf.string("paperrefs_bibfile", "") or next(
-        iter(conf.strings("bibtex_bibfiles", ())), ""
-    )
+    return chosen_bib(conf.string("paperrefs_bibfile", ""), conf.strings("bibtex_bibfiles", ()))
 
 
 def _bib_of(conf: ConfFile, here: Path) -> Path:
@@ -201,7 +205,8 @@ def excluded_patterns(conf: ConfFile) -> tuple[str, ...]:
     return tuple(patterns)
 
 
-def _inside(name: str) -> bool:
+def inside(name: str) -> bool:
+    """Whether a setting names a path inside its folder: relative, never climbing out."""
     path = PurePosixPath(name)
     return bool(name) and not path.is_absolute() and ".." not in path.parts
 

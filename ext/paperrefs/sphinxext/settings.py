@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 from weakref import WeakKeyDictionary
 
@@ -20,6 +20,7 @@ from sphinx.config import Config
 
 from paperrefs.environment import Environment
 from paperrefs.fetching import api_url
+from paperrefs.project import chosen_bib, inside
 from paperrefs.sphinxext.warnings import Warn, warn
 
 Rebuild = Literal["env", "html", ""]
@@ -71,15 +72,15 @@ class Settings:
     ) -> tuple[Settings, list[str]]:
         """The settings, and what is wrong with the values given (already replaced)."""
         problems: list[str] = []
-        bib_name = config.paperrefs_bibfile or next(iter(config.bibtex_bibfiles or []), "")
+        bib_name = chosen_bib(config.paperrefs_bibfile, config.bibtex_bibfiles or [])
         if not bib_name:
             problems.append("set paperrefs_bibfile (or bibtex_bibfiles) to the bibliography's path")
         papers_dir = config.paperrefs_papers_dir
-        if not _inside(papers_dir):
+        if not inside(papers_dir):
             problems.append(f"paperrefs_papers_dir {papers_dir!r} must be a folder inside the docs")
             papers_dir = "papers"
         feed_name = config.paperrefs_feed
-        if feed_name and not _inside(feed_name):
+        if feed_name and not inside(feed_name):
             problems.append(f"paperrefs_feed {feed_name!r} must be a file name inside the site")
             feed_name = "feed.xml"
         site_title = config.html_title or config.project
@@ -96,11 +97,6 @@ class Settings:
             offline_math=bool(config.paperrefs_offline_math),
         )
         return settings, problems
-
-
-def _inside(name: str) -> bool:
-    path = PurePosixPath(name)
-    return bool(name) and not path.is_absolute() and ".." not in path.parts
 
 
 def _with_slash(url: str) -> str:
