@@ -14,7 +14,7 @@ import argparse
 import logging
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Never
 
@@ -260,32 +260,44 @@ def fetch_into_bib(args: argparse.Namespace, ids: Sequence[Identifier]) -> AddRe
     return report
 
 
+class Progress:
+    """A progress bar on a terminal (none in a pipe or a log), opened once work is known."""
+
+    def __init__(self, message: Callable[[int], str], unit: str) -> None:
+        self.message, self.unit = message, unit
+        self.bar: tqdm[Never] | None = None
+
+    def start(self, count: int) -> None:
+        say(self.message(count))
+        self.bar = tqdm(total=count, unit=self.unit, file=sys.stderr, disable=None, leave=False)
+
+    def advance(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def fetch_arxiv(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
     """Fetch what the bib lacks from arXiv, with a progress bar on a terminal."""
-    bar: tqdm[Never] | None = None
-
-    def start(count: int) -> None:
-        nonlocal bar
-        say(
-            f"fetching {count} paper(s) from arXiv (at most {BATCH_SIZE} per request, "
-            f"{MIN_INTERVAL:g} s apart)"
-        )
-        bar = tqdm(total=count, unit="id", file=sys.stderr, disable=None, leave=False)
-
-    def advance(done: int) -> None:
-        if bar is not None:
-            bar.update(done)
-
+    progress = Progress(
+        lambda count: (
+            f"fetching {count} paper(s) from arXiv (at most {BATCH_SIZE} per "
+            f"request, {MIN_INTERVAL:g} s apart)"
+        ),
+        "id",
+    )
     client = ArxivClient(
         api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget
     )
     existed = args.bib.exists()
     with client:
         try:
-            report = add_ids(args.bib, ids, client, progress=advance, on_start=start)
+            report = add_ids(args.bib, ids, client, progress.advance, progress.start)
         finally:
-            if bar is not None:
-                bar.close()
+            progress.close()
     if not existed and args.bib.exists():
         say(f"created {args.bib}")
     return report
@@ -293,27 +305,16 @@ def fetch_arxiv(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
 
 def fetch_dois(args: argparse.Namespace, dois: list[Doi]) -> AddReport:
     """Fetch what the bib lacks from doi.org, one DOI at a time, with a progress bar."""
-    bar: tqdm[Never] | None = None
-
-    def start(count: int) -> None:
-        nonlocal bar
-        say(f"fetching {count} DOI record(s) from {base}")
-        bar = tqdm(total=count, unit="doi", file=sys.stderr, disable=None, leave=False)
-
-    def advance(done: int) -> None:
-        if bar is not None:
-            bar.update(done)
-
     environment = Environment.read()
     base = doi_url(args.doi_url, environment)
+    progress = Progress(lambda count: f"fetching {count} DOI record(s) from {base}", "doi")
     contact = args.contact or environment.contact
     client = DoiClient(base, contact=contact, timeout=args.timeout, retry_budget=args.retry_budget)
     with client:
         try:
-            return add_dois(args.bib, dois, client, progress=advance, on_start=start)
+            return add_dois(args.bib, dois, client, progress.advance, progress.start)
         finally:
-            if bar is not None:
-                bar.close()
+            progress.close()
 
 
 def report_unresolved(
@@ -384,28 +385,20 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_update(args: argparse.Namespace) -> int:
-    bar: tqdm[Never] | None = None
-
-    def start(count: int) -> None:
-        nonlocal bar
-        say(f"asking arXiv about {count} record(s) (at most {BATCH_SIZE} per request)")
-        bar = tqdm(total=count, unit="id", file=sys.stderr, disable=None, leave=False)
-
-    def advance(done: int) -> None:
-        if bar is not None:
-            bar.update(done)
-
+    progress = Progress(
+        lambda count: f"asking arXiv about {count} record(s) (at most {BATCH_SIZE} per request)",
+        "id",
+    )
     client = ArxivClient(
         api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget
     )
     with client:
         try:
-            report = check_updates(args.bib, args.entries, client, advance, start)
+            report = check_updates(args.bib, args.entries, client, progress.advance, progress.start)
         except ValueError as error:
             raise UsageError(str(error)) from None
         finally:
-            if bar is not None:
-                bar.close()
+            progress.close()
     for update in report.outdated:
         say(f"{update.key} (arXiv:{update.arxiv_id}): {latest_summary(update)}")
         for change in update.changes:
