@@ -21,6 +21,9 @@ from paperrefs.ids import InvalidDoi, arxiv_id_of_doi, looks_like_doi, parse_doi
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tests.helpers.cli import run_paperrefs
+from tests.helpers.fake_arxiv import FakeArxiv
+
 FIXTURES = Path(__file__).parent / "fixtures" / "doi"
 ZENODO = (FIXTURES / "csl_datacite_10.5281_zenodo.30799.json").read_bytes()
 SCIENCE = (FIXTURES / "csl_crossref_transform_10.1126_science.169.3946.635.json").read_bytes()
@@ -259,3 +262,28 @@ def test_nothing_is_written_for_a_missing_doi(
     report = add_dois(bib, [parse_doi("10.1371/notarealdoi")], client())
     assert report.missing == [parse_doi("10.1371/notarealdoi")]
     assert bib.read_text(encoding="utf-8") == "% mine\n"
+
+
+@pytest.mark.slow  # the command line as a real process against two servers
+def test_sync_fetches_the_dois_the_notes_cite(
+    httpserver: HTTPServer, arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    seen = serve(httpserver, "/10.5281/ZENODO.30799", ZENODO)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        "# Notes\n\n## Schema\n```{paper} 10.5281/ZENODO.30799\n:added: 2024-07-04\n```\n- gaps\n",
+        encoding="utf-8",
+    )
+    bib = tmp_path / "papers.bib"
+    bib.write_text("", encoding="utf-8")
+    args = ["--bib", str(bib), "--docs", str(docs), "--doi-url", httpserver.url_for("")]
+    run = run_paperrefs(["sync", *args], tmp_path, arxiv.url)
+    assert run.returncode == 0, run.stderr
+    assert "0 arXiv paper(s) and 1 DOI(s) cited; 1 added" in run.stderr
+    assert [entry.key for entry in read_bib(bib).entries] == ["fenner2015d21"]
+    again = run_paperrefs(["sync", *args], tmp_path, arxiv.url)
+    assert again.returncode == 0, again.stderr
+    assert len(seen) == 1
+    check = run_paperrefs(["check", "--bib", str(bib), "--docs", str(docs)], tmp_path)
+    assert "0 error(s), 0 warning(s)" in check.stderr, check.stderr

@@ -220,3 +220,20 @@ def test_scan_docs_skips_the_papers_dir_it_is_given_and_only_that(tmp_path: Path
 
 def test_scan_docs_of_a_missing_folder_finds_nothing(tmp_path: Path) -> None:
     assert scan_docs(tmp_path / "absent") == Citations()
+
+
+def test_dois_in_paper_directives_and_doi_links_are_cited() -> None:
+    citations = scanned(
+        "```{paper} doi:10.5281/ZENODO.30799\n:added: 2024-07-07\n```\n"
+        "- see [the article](https://doi.org/10.1126/science.169.3946.635)\n"
+        "- and [arXiv's own](https://doi.org/10.48550/arXiv.2305.18290)\n"
+        "- but not a bare https://doi.org/10.1000/bare in text\n"
+    )
+    assert {
+        str(doi): [where.line for where in places] for doi, places in citations.dois.items()
+    } == {
+        "10.5281/ZENODO.30799": [1],
+        "10.1126/science.169.3946.635": [4],
+    }
+    assert ids(citations) == {"2305.18290": [5]}
+    assert citations.keys == {}

@@ -159,6 +159,10 @@ def check_citations(bib: Path, document: BibDocument, citations: Citations) -> l
             message = f"arXiv:{arxiv_id} is cited but not in {bib}; run paperrefs sync"
             hint = _id_hint(arxiv_id.base, close_ids(arxiv_id.base, known_ids), known_ids)
             problems += [Problem(where, "error", message, hint) for where in places]
+    for doi, places in citations.dois.items():
+        if document.index.by_doi(doi) is None:
+            message = f"DOI {doi} is cited but not in {bib}; run paperrefs sync"
+            problems += [Problem(where, "error", message) for where in places]
     every_key = [name for entry in document.entries for name in (entry.key, *entry.aliases)]
     for key, places in sorted(citations.keys.items()):
         if document.get(key) is None:
@@ -166,9 +170,11 @@ def check_citations(bib: Path, document: BibDocument, citations: Citations) -> l
             problems += [Problem(where, "error", message, hint) for where in places]
     cited_keys = {key.lower() for key in citations.keys}
     cited_ids = set(citations.arxiv)
+    cited_dois = set(citations.dois)
     for entry in document.entries:
         names = {entry.key.lower(), *(alias.lower() for alias in entry.aliases)}
-        if not names & cited_keys and entry.arxiv_id not in cited_ids:
+        cited = entry.arxiv_id in cited_ids or entry.doi in cited_dois
+        if not names & cited_keys and not cited:
             message = f"{entry.key} is not cited by any note"
             problems.append(Problem(Location(bib, entry.line), "warning", message))
     return problems

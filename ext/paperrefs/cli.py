@@ -357,8 +357,10 @@ def run_sync(args: argparse.Namespace) -> int:
     )
     for location, reason in citations.invalid:
         say(f"{location}: error: {reason}")
-    report = fetch_into_bib(args, sorted(citations.arxiv))
-    say(f"{len(citations.arxiv)} arXiv paper(s) cited; {len(report.added)} added to {args.bib}")
+    report = fetch_into_bib(args, [*sorted(citations.arxiv), *citations.dois])
+    cited = f"{len(citations.arxiv)} arXiv paper(s)"
+    cited += f" and {len(citations.dois)} DOI(s)" if citations.dois else ""
+    say(f"{cited} cited; {len(report.added)} added to {args.bib}")
     status = report_unresolved(report, citations.arxiv)
     return EXIT_USAGE if citations.invalid else status
 

@@ -14,7 +14,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperrefs.ids import ARXIV_URL, ArxivId, InvalidArxivId, parse_arxiv_id
+from paperrefs.ids import (
+    ARXIV_URL,
+    DOI_URL,
+    ArxivId,
+    Doi,
+    InvalidArxivId,
+    InvalidDoi,
+    arxiv_id_of_doi,
+    looks_like_doi,
+    parse_arxiv_id,
+    parse_doi,
+)
 from paperrefs.location import Location
 from paperrefs.matching import matching_files
 
@@ -69,11 +80,15 @@ class Citations:
     """What the notes cite: arXiv IDs (unversioned) and bib keys, each with its locations."""
 
     arxiv: dict[ArxivId, list[Location]] = field(default_factory=dict)
+    dois: dict[Doi, list[Location]] = field(default_factory=dict)
     keys: dict[str, list[Location]] = field(default_factory=dict)
     invalid: list[tuple[Location, str]] = field(default_factory=list)
     directives: list[PaperDirective] = field(default_factory=list)
 
     def add_id(self, text: str, where: Location, *, key_allowed: bool = False) -> None:
+        if looks_like_doi(text):
+            self.add_doi(text, where)
+            return
         try:
             arxiv_id = parse_arxiv_id(text)
         except InvalidArxivId as error:
@@ -83,6 +98,19 @@ class Citations:
                 self.invalid.append((where, str(error)))
             return
         self.arxiv.setdefault(arxiv_id.unversioned, []).append(where)
+
+    def add_doi(self, text: str, where: Location) -> None:
+        """A DOI; arXiv's own DOIs are arXiv IDs, fetched from arXiv."""
+        try:
+            doi = parse_doi(text)
+        except InvalidDoi as error:
+            self.invalid.append((where, str(error)))
+            return
+        arxiv_id = arxiv_id_of_doi(doi)
+        if arxiv_id is not None:
+            self.arxiv.setdefault(arxiv_id.unversioned, []).append(where)
+        else:
+            self.dois.setdefault(doi, []).append(where)
 
 
 def source_files(
@@ -169,12 +197,13 @@ def scan_text(text: str, path: Path, citations: Citations) -> None:
             citations.directives.append(PaperDirective(location, argument, options, unreadable))
     for match in _ROLE.finditer(text):
         citations.add_id(match["arg"].strip(), where(match.start("arg")))
-    for match in ARXIV_URL.finditer(text):
-        if any(start <= match.start() < end for start, end in arguments):
-            continue
-        if markdown and not text[: match.start()].endswith(_LINK_OPENERS):
-            continue
-        citations.add_id(match[0], where(match.start()))
+    for pattern in (ARXIV_URL, DOI_URL):
+        for match in pattern.finditer(text):
+            if any(start <= match.start() < end for start, end in arguments):
+                continue
+            if markdown and not text[: match.start()].endswith(_LINK_OPENERS):
+                continue
+            citations.add_id(match[0], where(match.start()))
     for match in _CITE.finditer(text):
         for key in match["arg"].split(","):
             if key.strip():
