@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from tests.helpers.html import rewritten_pages
 from tests.helpers.paths import ROOTS
 from tests.helpers.sphinx import MakeApp, build, html
 
@@ -69,11 +70,7 @@ def test_editing_a_doi_entry_rewrites_the_note_but_not_the_page_that_only_links_
     bib = site / "refs.bib"
     bib.write_text(bib.read_text().replace("Data Schema}", "Data Schema, Revised}"))
     build(make_app, site)
-    rewritten = {
-        str(path.relative_to(outdir))
-        for path in outdir.rglob("*.html")
-        if path.stat().st_mtime > stamp
-    }
+    rewritten = rewritten_pages(outdir, stamp)
     assert "papers/fenner2015d21.html" in rewritten
     assert "notes/works.html" in rewritten  # its note card shows the title
     assert "notes/links.html" not in rewritten  # only links to it

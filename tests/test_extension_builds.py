@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from tests.helpers.html import body_texts
+from tests.helpers.html import body_texts, rewritten_pages
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 pytestmark = pytest.mark.slow  # real Sphinx builds
@@ -155,11 +155,7 @@ def test_editing_one_citation_rewrites_only_what_shows_it(make_app: MakeApp, sit
     note.write_text(note.read_text() + "- compare {arxiv}`1502.05477`\n")
     os.utime(note)
     build(make_app, site)
-    rewritten = sorted(
-        str(path.relative_to(outdir))
-        for path in outdir.rglob("*.html")
-        if path.stat().st_mtime > stamp
-    )
+    rewritten = sorted(rewritten_pages(outdir, stamp))
     assert rewritten == [
         "genindex.html",
         "index.html",  # the toctree parent of the edited note
@@ -180,11 +176,7 @@ def test_editing_an_entry_leaves_pages_that_only_link_to_it(make_app: MakeApp, s
     bib = site / "refs.bib"
     bib.write_text(bib.read_text().replace("Proximal Policy", "Proximal-Policy"))
     build(make_app, site)
-    rewritten = {
-        str(path.relative_to(outdir))
-        for path in outdir.rglob("*.html")
-        if path.stat().st_mtime > stamp
-    }
+    rewritten = rewritten_pages(outdir, stamp)
     assert "papers/schulman2017proximal.html" in rewritten
     assert "notes/policy.html" in rewritten  # its note card shows the title
     assert "notes/preferences.html" not in rewritten  # only links to it

@@ -1,4 +1,5 @@
-"""Reading built HTML: a page's visible text, and every page of an output folder."""
+"""Reading built HTML: a page's visible text, every page of an output folder, and which
+pages a rebuild wrote."""
 
 from __future__ import annotations
 
@@ -27,3 +28,12 @@ def body_texts(outdir: Path) -> dict[str, str]:
         article = page.select_one("div.body") or page.select_one("article") or page
         result[str(path.relative_to(outdir))] = str(article)
     return result
+
+
+def rewritten_pages(outdir: Path, since: float) -> set[str]:
+    """The HTML pages under ``outdir`` written after the wall-clock time ``since``."""
+    return {
+        str(path.relative_to(outdir))
+        for path in outdir.rglob("*.html")
+        if path.stat().st_mtime > since
+    }
