@@ -9,13 +9,12 @@ papers have many backlinks and most have one or none.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import random
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from paperrefs.entry import format_entry, make_key
+from paperrefs.entry import TakenKeys, format_entry, make_key
 from paperrefs.ids import ArxivId
 from paperrefs.metadata import PaperMetadata
 
@@ -290,11 +289,11 @@ class Corpus:
 def generate(size: Size, seed: int = SEED) -> Corpus:
     rng = random.Random(f"{seed}-{size.name}")
     papers: dict[str, Paper] = {}
-    taken: list[str] = []  # lower-cased keys, sorted
+    taken = TakenKeys()
     for number in range(size.papers):
         paper = make_paper(rng, number, taken)
         papers[paper.key] = paper
-        bisect.insort(taken, paper.key.lower())
+        taken.add(paper.key)
     keys = list(papers)
     subjects = rng.sample(keys, size.notes)
     popularity = keys[:]
@@ -314,7 +313,7 @@ def generate(size: Size, seed: int = SEED) -> Corpus:
 
 
 def make_paper(
-    rng: random.Random, number: int, taken: Collection[str], yymm: str | None = None
+    rng: random.Random, number: int, taken: TakenKeys | Collection[str], yymm: str | None = None
 ) -> Paper:
     year = rng.randint(15, 24)
     yymm = yymm or f"{year:02d}{rng.randint(1, 12):02d}"
@@ -334,20 +333,7 @@ def make_paper(
         doi=f"10.1000/bench.{number}" if rng.random() < 0.2 else None,
         journal_ref=f"Proc. Bench Conf. {2000 + year}" if rng.random() < 0.3 else None,
     )
-    return Paper(meta, make_key(meta, same_prefix(make_key(meta, ()), taken)), words)
-
-
-def same_prefix(base: str, taken: Collection[str]) -> Collection[str]:
-    """The keys a new key with this base could collide with: those that start with it.
-
-    ``make_key`` looks at every taken key; handing it only these keeps generating a
-    10,000-paper corpus linear instead of quadratic.
-    """
-    if not isinstance(taken, list):
-        return taken
-    start = bisect.bisect_left(taken, base)
-    end = bisect.bisect_left(taken, base + "\uffff")
-    return taken[start:end]
+    return Paper(meta, make_key(meta, taken), words)
 
 
 def pick_cited(

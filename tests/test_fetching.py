@@ -3,14 +3,17 @@ for the rest, write once, and report each requested ID exactly once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 from paperrefs.arxiv import ArxivClient
-from paperrefs.bibfile import BibError, read_bib
+from paperrefs.bibfile import BibDocument, BibError, parse_bib, read_bib
+from paperrefs.entry import format_entry
 from paperrefs.environment import Environment
-from paperrefs.fetching import add_ids, add_papers, api_url
+from paperrefs.fetching import add_ids, add_papers, api_url, plan_papers
 from paperrefs.ids import parse_arxiv_id
 from paperrefs.metadata import PaperMetadata
 
@@ -102,3 +105,55 @@ def test_the_api_address_comes_from_the_option_then_the_environment() -> None:
     assert api_url("http://127.0.0.1:2/api", environment) == "http://127.0.0.1:2/api"
     assert api_url(None, environment) == "http://127.0.0.1:1/api"
     assert api_url(None, Environment.read({})) == "https://export.arxiv.org/api/query"
+
+
+def calls_made(work: Callable[[], object]) -> int:
+    """How many Python and built-in functions ``work`` calls: a cost count, not a timing."""
+    count = 0
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal count
+        if event in {"call", "c_call"}:
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def numbered_paper(number: int, title: str = "Scaling Laws", month: str = "2401") -> PaperMetadata:
+    return PaperMetadata(
+        arxiv_id=parse_arxiv_id(f"{month}.{number + 1:05d}"),
+        title=title,
+        authors=("Ada Lovelace",),
+        primary_category="cs.LG",
+    )
+
+
+def bib_of(size: int) -> BibDocument:
+    entries = [format_entry(f"held{n}", numbered_paper(n, f"Held {n}")) for n in range(size)]
+    return parse_bib("\n".join(entries), Path("papers.bib"))
+
+
+def test_keys_for_new_papers_cost_the_same_whatever_the_size_of_the_bib() -> None:
+    """n new IDs against a bib of N entries: N + n work, never n × N (each key once
+    compared with every key of the bib)."""
+    new = [numbered_paper(n, f"Topic{n} Study", "2402") for n in range(40)]
+    small, large = bib_of(100), bib_of(1_600)
+    keys, entries = plan_papers(large, new)
+    assert len(set(keys.values())) == len(new) == len(entries)
+    grown = calls_made(lambda: plan_papers(large, new))
+    grown -= calls_made(lambda: plan_papers(small, new))
+    # Folding 1,500 more held keys once costs about that many calls; folding them for
+    # each of the 40 new keys would cost 40 times as many.
+    assert grown <= 2 * (1_600 - 100)
+
+
+def test_many_papers_with_one_base_key_get_distinct_keys_in_order() -> None:
+    keys, _ = plan_papers(bib_of(3), [numbered_paper(n, month="2403") for n in range(30)])
+    made = list(keys.values())
+    assert made[:3] == ["lovelace2024scaling", "lovelace2024scalinga", "lovelace2024scalingb"]
+    assert len(set(made)) == 30

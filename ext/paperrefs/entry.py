@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -54,20 +54,38 @@ _SAFE_DOI = re.compile(r"10\.\d{4,9}/[^\s{}\\%\"#]+")
 # Keys
 
 
-def make_key(meta: PaperMetadata, taken: Collection[str]) -> str:
+class TakenKeys:
+    """The keys in use, lower-cased once (pybtex and biber compare keys ignoring case).
+
+    Making n keys for a bib of N entries then costs N + n lookups; folding every taken
+    key again for each new one would cost n × N.
+    """
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self._folded = {key.lower() for key in keys}
+
+    def __contains__(self, key: str) -> bool:
+        return key.lower() in self._folded
+
+    def add(self, key: str) -> None:
+        self._folded.add(key.lower())
+
+
+def make_key(meta: PaperMetadata, taken: TakenKeys | Collection[str]) -> str:
     """Surname + arXiv year + first significant title word, unique among ``taken``.
 
-    ``taken`` is compared case-insensitively (pybtex and biber treat keys that way). Only the
-    new key is suffixed (``a``, ``b``, ..., ``z``, ``aa``, ...): existing keys never change.
+    ``taken`` is compared case-insensitively. Only the new key is suffixed (``a``, ``b``,
+    ..., ``z``, ``aa``, ...): existing keys never change. Pass a :class:`TakenKeys` when
+    making many keys; any other collection is folded on each call.
     """
     first_author = meta.authors[0] if meta.authors else ""
     return compose_key(surname(first_author), str(meta.arxiv_id.year), meta.title, taken)
 
 
-def compose_key(family: str, year: str, title: str, taken: Collection[str]) -> str:
+def compose_key(family: str, year: str, title: str, taken: TakenKeys | Collection[str]) -> str:
     """The key scheme itself, for any source: ``family`` is already in key form or plain."""
     base = f"{_key_text(family) or 'anon'}{_key_text(year)}{_title_word(title)}"
-    return _unique(base, {key.lower() for key in taken})
+    return _unique(base, taken if isinstance(taken, TakenKeys) else TakenKeys(taken))
 
 
 def surname(name: str) -> str:
@@ -85,10 +103,10 @@ def _key_text(text: str) -> str:
     return re.sub("[^a-z0-9]", "", anyascii(text).lower())
 
 
-def _unique(base: str, taken_lower: set[str]) -> str:
-    if base not in taken_lower:
+def _unique(base: str, taken: TakenKeys) -> str:
+    if base not in taken:
         return base
-    return next(key for key in (base + suffix for suffix in _suffixes()) if key not in taken_lower)
+    return next(key for key in (base + suffix for suffix in _suffixes()) if key not in taken)
 
 
 def _suffixes() -> Iterator[str]:
@@ -152,7 +170,7 @@ _PUBLISHER = {
 }
 
 
-def work_key(work: Work, taken: Collection[str]) -> str:
+def work_key(work: Work, taken: TakenKeys | Collection[str]) -> str:
     """The same key scheme as arXiv entries: first author's surname, year, title word."""
     people = work.authors or work.editors
     return compose_key(people[0].surname if people else "", work.year, work.title, taken)

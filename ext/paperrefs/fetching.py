@@ -24,7 +24,14 @@ from paperrefs.bibfile import (
 )
 from paperrefs.csl import Work
 from paperrefs.doi import DoiClient
-from paperrefs.entry import doi_is_writable, format_entry, format_work, make_key, work_key
+from paperrefs.entry import (
+    TakenKeys,
+    doi_is_writable,
+    format_entry,
+    format_work,
+    make_key,
+    work_key,
+)
 from paperrefs.environment import Environment
 from paperrefs.ids import ArxivId, Doi
 from paperrefs.metadata import PaperMetadata
@@ -120,7 +127,7 @@ def plan_papers(
     """Keys for ``papers`` and the entries still to insert, in the order given."""
     keys: dict[ArxivId, str] = {}
     made: dict[str, str] = {}  # base ID -> key, for the same paper requested twice
-    taken = doc.taken_keys()
+    taken = TakenKeys(doc.taken_keys())
     new: list[tuple[str, str]] = []
     for meta in papers:
         base = meta.arxiv_id.base
@@ -130,7 +137,7 @@ def plan_papers(
             continue
         if base not in made:
             made[base] = make_key(meta, taken)
-            taken.add(made[base].lower())
+            taken.add(made[base])
             new.append((made[base], format_entry(made[base], meta)))
         keys[meta.arxiv_id] = made[base]
     return keys, new
@@ -182,7 +189,7 @@ def add_works(path: Path, works: Sequence[Work], timeout: float = LOCK_TIMEOUT) 
     with bib_lock(path, timeout):
         doc = read_bib(path)
         keys: dict[Doi, str] = {}
-        taken = doc.taken_keys()
+        taken = TakenKeys(doc.taken_keys())
         new: list[tuple[str, str]] = []
         for work in works:
             existing = doc.index.by_doi(work.doi)
@@ -190,7 +197,7 @@ def add_works(path: Path, works: Sequence[Work], timeout: float = LOCK_TIMEOUT) 
                 keys[work.doi] = existing.key
             elif work.doi not in keys:
                 key = work_key(work, taken)
-                taken.add(key.lower())
+                taken.add(key)
                 new.append((key, format_work(key, work)))
                 keys[work.doi] = key
         if new:
