@@ -1,4 +1,4 @@
-"""The generated paper-page stubs: one page and one download per entry, rewritten only on change."""
+"""The generated paper-page stubs: one page per entry, rewritten only on change."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from paperrefs.bibfile import BibEntry, parse_bib
 from paperrefs.library import Library
-from paperrefs.pages import README, stub_files, write_stubs
+from paperrefs.pages import README, download_name, single_entry, stub_files, write_stubs
 
 DPO = "@misc{rafailov2023direct,\n  title = {Direct Preference Optimization},\n  year = {2023}\n}"
 BOOK = "@book{sutton2018,\n  title = {Reinforcement Learning}\n}"
@@ -25,13 +25,11 @@ def stub(key: str) -> str:
 # -- stub_files ---------------------------------------------------------------------------------
 
 
-def test_each_entry_gets_a_stub_naming_only_its_key_and_its_own_bib_file() -> None:
+def test_each_entry_gets_a_stub_naming_only_its_key() -> None:
     assert stub_files(library(DPO, BOOK)) == {
         "README.txt": README,
         "rafailov2023direct.md": stub("rafailov2023direct"),
-        "rafailov2023direct.bib": DPO + "\n",
         "sutton2018.md": stub("sutton2018"),
-        "sutton2018.bib": BOOK + "\n",
     }
 
 
@@ -45,12 +43,11 @@ def test_no_metadata_of_the_entry_reaches_the_stub() -> None:
     hostile = "@misc{k,\n  title = {```{raw} html\n<script>alert(1)</script>\n```}\n}"
     files = stub_files(library(hostile))
     assert files["k.md"] == stub("k")
-    assert files["k.bib"] == hostile + "\n"
 
 
 def test_a_key_with_characters_unsafe_in_paths_gets_a_safe_slug_but_keeps_its_key() -> None:
     files = stub_files(library("@misc{ho:2020/diffusion.v2,\n  title = {D}\n}"))
-    assert sorted(files) == ["README.txt", "ho-2020-diffusion-v2.bib", "ho-2020-diffusion-v2.md"]
+    assert sorted(files) == ["README.txt", "ho-2020-diffusion-v2.md"]
     assert files["ho-2020-diffusion-v2.md"] == stub("ho:2020/diffusion.v2")
 
 
@@ -58,7 +55,7 @@ def test_a_key_with_characters_unsafe_in_paths_gets_a_safe_slug_but_keeps_its_ke
 def test_a_key_that_would_break_the_stub_gets_no_page(key: str) -> None:
     entries = parse_bib(BOOK, Path("refs.bib")).entries
     entries.append(BibEntry(key, "misc", {"title": "T"}, f"@misc{{{key}}}", 9))
-    assert sorted(stub_files(Library(entries))) == ["README.txt", "sutton2018.bib", "sutton2018.md"]
+    assert sorted(stub_files(Library(entries))) == ["README.txt", "sutton2018.md"]
 
 
 @pytest.mark.xfail(
@@ -75,9 +72,10 @@ def test_two_keys_with_the_same_slug_still_get_a_page_each() -> None:
 
 
 def test_a_bib_entry_text_without_a_final_newline_gets_one() -> None:
-    files = stub_files(library(DPO))
-    assert files["rafailov2023direct.bib"].endswith("}\n")
-    assert not files["rafailov2023direct.bib"].endswith("\n\n")
+    (paper,) = library(DPO)
+    assert download_name(paper) == "rafailov2023direct.bib"
+    assert single_entry(paper).endswith("}\n")
+    assert not single_entry(paper).endswith("\n\n")
 
 
 # -- write_stubs --------------------------------------------------------------------------------

@@ -81,9 +81,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", incremental.outdated_by_bib_changes)
     app.connect("doctree-read", collect.collect_records)
     app.connect("env-updated", incremental.rewrite_changed_views)
+    app.connect("env-updated", site_files.write_entry_downloads)
     # Placeholders filled once every document is known; bibliography links made safe.
     app.connect("doctree-resolved", views.render_views)
     app.connect("doctree-resolved", bibtex_compat.unlink_unsafe_bib_urls)
+    app.connect("doctree-resolved", site_files.link_entry_downloads)
     # Site-level files.
     app.connect("html-page-context", site_files.add_page_assets)
     app.connect("build-finished", site_files.write_site_files)

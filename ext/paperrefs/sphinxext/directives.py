@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import OptionSpec
 
@@ -35,6 +34,7 @@ from paperrefs.sphinxext.incremental import (
 from paperrefs.sphinxext.nodes import (
     backlinks_placeholder,
     changelog_placeholder,
+    entry_download,
     index_placeholder,
     note_marker,
     stats_placeholder,
@@ -174,9 +174,8 @@ class PaperPageDirective(PaperrefsDirective):
 
     def bibtex_nodes(self, paper: Paper) -> list[nodes.Node]:
         block = nodes.literal_block(paper.bibtex, paper.bibtex, language="bibtex")
-        download = addnodes.download_reference(
-            "", "", reftarget=f"{paper.slug}.bib", refdoc=self.env.docname, refexplicit=True
-        )
+        # Not a Sphinx download: Sphinx would copy every entry's file on every build.
+        download = entry_download(slug=paper.slug)
         download += nodes.literal("", f"{paper.slug}.bib")
         paragraph = nodes.paragraph("", "Download this entry: ")
         paragraph += download

@@ -37,6 +37,11 @@ class stats_placeholder(nodes.General, nodes.Element):
     """The computed "N papers, M notes" line."""
 
 
+class entry_download(nodes.General, nodes.Element):
+    """The link to one entry's ``.bib`` file (attribute slug; the literal file name inside),
+    made a download where the builder writes those files (``site_files.py``)."""
+
+
 PLACEHOLDERS = (backlinks_placeholder, changelog_placeholder, index_placeholder, stats_placeholder)
 
 

@@ -1,6 +1,7 @@
 """The files paperrefs adds to a site beyond the pages authors write.
 
 - paper page stubs in the sources (one per entry, ``builder-inited``);
+- each paper's single-entry ``.bib`` beside its page in the output (``env-updated``);
 - its stylesheet and scripts, the index filter only on the pages that hold an index;
 - the Atom feed and the whole ``papers.bib`` at the site root (``build-finished``);
 - MathJax, served from the site so math renders offline (``build-finished``);
@@ -12,20 +13,26 @@ Every file is written only when its bytes change, so live-reload servers do not 
 from __future__ import annotations
 
 import importlib.util
+import os
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import BuildEnvironment
+from sphinx.util.osutil import relative_uri
 
 from paperrefs.feed import FeedEntry, atom_feed
 from paperrefs.fsutil import write_if_changed
-from paperrefs.pages import stub_files, write_stubs
+from paperrefs.pages import download_name, paged, single_entry, stub_files, write_stubs
 from paperrefs.records import Action
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
 from paperrefs.sphinxext.incremental import INDEX
+from paperrefs.sphinxext.nodes import entry_download
 from paperrefs.sphinxext.settings import Settings, settings_of
 from paperrefs.sphinxext.warnings import Warn, warn
 
@@ -45,6 +52,52 @@ def write_paper_stubs(app: Sphinx) -> None:
     """``builder-inited``: bring the paper page stubs in line with the bib just read."""
     folder = Path(app.srcdir) / settings_of(app.config).papers_dir
     write_stubs(folder, stub_files(domain_of(app.env).library))
+
+
+def serves_downloads(builder: Builder) -> bool:
+    return isinstance(builder, StandaloneHTMLBuilder) and builder.download_support
+
+
+def write_entry_downloads(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: each paper's ``.bib`` beside its page, written when its entry changed.
+
+    Sphinx's own downloads are copied (after a byte comparison) on every build, which at
+    thousands of papers costs a no-op build seconds. Here the digests of what was written
+    are kept with the environment, pickled right after this event, so an unchanged entry
+    costs one look at a folder listing; a file deleted from the output is written again.
+    """
+    if not serves_downloads(app.builder):
+        return
+    domain = domain_of(env)
+    folder = Path(app.outdir) / settings_of(app.config).papers_dir
+    papers = {download_name(paper): paper for paper in paged(domain.library)}
+    digests = {name: paper.digest for name, paper in papers.items()}
+    record = domain.snapshot.get("downloads", {})
+    written: dict[str, str] = (
+        record.get("written", {}) if record.get("folder") == str(folder) else {}
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    present = {entry.name for entry in os.scandir(folder)}
+    for name, paper in papers.items():
+        if name not in present or written.get(name) != digests[name]:
+            write_if_changed(folder / name, single_entry(paper).encode("utf-8"))
+    for name in written.keys() - papers.keys():  # only files this extension wrote
+        (folder / name).unlink(missing_ok=True)
+    domain.snapshot["downloads"] = {"folder": str(folder), "written": digests}
+
+
+def link_entry_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: a paper page's link to its ``.bib``, where the builder has one."""
+    builder = app.builder
+    for node in list(doctree.findall(entry_download)):
+        if not serves_downloads(builder):
+            node.replace_self(node.children)
+            continue
+        here = builder.get_target_uri(docname).partition("#")[0]
+        target = f"{settings_of(app.config).papers_dir}/{node['slug']}.bib"
+        link = addnodes.download_reference("", "", *node.children)
+        link["refuri"] = relative_uri(here, target)
+        node.replace_self(link)
 
 
 def add_static_files(app: Sphinx) -> None:
