@@ -39,6 +39,11 @@ def salvage_bib(path: Path) -> Salvaged:
         data = path.read_bytes()
     except FileNotFoundError:
         return Salvaged()
+    return salvage_bytes(data, path)
+
+
+def salvage_bytes(data: bytes, path: Path) -> Salvaged:
+    """Every entry of a bib file's bytes that parses; ``path`` only locates problems."""
     salvaged = Salvaged()
     try:
         text = decode_bib(data, path)

@@ -1,6 +1,7 @@
 """All build state of the extension, keyed by docname so purge and parallel merge are filters.
 
-The bibliography is read once per build (at ``builder-inited``) into :attr:`library`;
+The bibliography is read once per build (at ``builder-inited``) into :attr:`library`, or
+taken from the previous build when the file's bytes are the same (``parsed_bib.py``);
 per-document records are collected after each document is read (``collect.py``); the
 cross-document views are derived from those records on demand (``records.derive_views``),
 never kept from reading alone, so a build that reads nothing still shows everything.
@@ -24,11 +25,12 @@ from sphinx.util.nodes import make_refnode
 
 from paperrefs.bibfile import missing_bib_advice
 from paperrefs.library import Library, Paper
+from paperrefs.parsed_bib import ParsedBib, read_parsed
 from paperrefs.records import Citation, Note, Views, derive_views
-from paperrefs.salvage import Salvaged, salvage_bib
+from paperrefs.salvage import Salvaged
 from paperrefs.sphinxext.render import tooltip
 from paperrefs.sphinxext.settings import settings_of
-from paperrefs.sphinxext.warnings import Warn, warn
+from paperrefs.sphinxext.warnings import Warn, status, warn
 
 if TYPE_CHECKING:
     from paperrefs.sphinxext.incremental import Token, View
@@ -49,23 +51,28 @@ class PaperrefsDomain(Domain):
 
     library: Library
     salvaged: Salvaged
+    reused_library: bool  # this build took the bib's reading from the last build
     _views: Views | None
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self.library = Library([])
         self.salvaged = Salvaged()
+        self.reused_library = False
         self._views = None
 
     # -- the bibliography ---------------------------------------------------------------
 
-    def load_library(self, path: Path | None) -> None:
-        """Read the bib once per build. A broken entry warns at its line and is left out;
-        every other entry still gets its page, so one typo never empties the site."""
-        self.salvaged = Salvaged()
+    def load_library(self, path: Path | None, record: Path | None = None) -> None:
+        """Read the bib once per build, or take the last build's reading of the same bytes
+        from ``record``. A broken entry warns at its line and is left out; every other
+        entry still gets its page, so one typo never empties the site."""
+        self.salvaged, self.library = Salvaged(), Library([])
+        self.reused_library = False
         if path is not None:
-            self.salvaged = read_salvaged(path)
-        self.library = Library(self.salvaged.entries)
+            parsed = read_warning(path, record)
+            self.salvaged, self.library = parsed.salvaged, parsed.library
+            self.reused_library = parsed.reused
         self._views = None
 
     def paper_docname(self, paper: Paper) -> str:
@@ -199,25 +206,30 @@ def domain_of(env: BuildEnvironment) -> PaperrefsDomain:
 
 def read_bibliography(app: Sphinx) -> None:
     """``builder-inited``, before sphinxcontrib-bibtex reads the bib (see the registry)."""
-    domain_of(app.env).load_library(settings_of(app.config).bib_path)
+    record = Path(app.doctreedir) / "paperrefs" / "parsed-bib.pickle"
+    domain = domain_of(app.env)
+    domain.load_library(settings_of(app.config).bib_path, record)
+    state = "unchanged, kept from the last build" if domain.reused_library else "read"
+    status(f"paperrefs: bibliography {state} ({len(domain.library)} entries)")
 
 
-def read_salvaged(path: Path) -> Salvaged:
-    """Every entry of the bib that parses, with a warning at the line of each that does not."""
+def read_warning(path: Path, record: Path | None) -> ParsedBib:
+    """Every entry of the bib that parses, with a warning at the line of each that does not
+    (on every build, whether the reading is new or the last build's)."""
     if not path.exists():
         warn(Warn.BIB, f"{path} does not exist; {missing_bib_advice(path)}")
     try:
-        salvaged = salvage_bib(path)
+        parsed = read_parsed(path, record)
     except OSError as error:
         warn(Warn.BIB, f"cannot read {path}: {error.strerror}")
-        return Salvaged()
-    for problem in salvaged.problems:
+        return ParsedBib(Salvaged(), Library([]), reused=False)
+    for problem in parsed.salvaged.problems:
         warn(
             Warn.BIB,
             f"{problem.message}; this part of the bib is left out of the build until fixed",
             location=problem.location,
         )
-    return salvaged
+    return parsed
 
 
 def document_order(env: BuildEnvironment) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""Every warning the extension emits goes through :func:`warn`, with a documented subtype.
+"""Every warning the extension emits goes through :func:`warn`, with a documented subtype;
+the few progress lines it prints go through :func:`status`, on the same logger.
 
 Users silence one kind with ``suppress_warnings = ["paperrefs.unresolved"]``; the table
 in ``docs/howto/paperrefs.md`` lists exactly the members of :class:`Warn` (a test checks).
@@ -39,3 +40,8 @@ def warn(subtype: Warn, message: str, location: str | Location | Node | None = N
     """
     where = str(location) if isinstance(location, Location) else location
     logger.warning(message, location=where, type="paperrefs", subtype=subtype.value)
+
+
+def status(message: str) -> None:
+    """A line of the build's progress output (``-q`` hides it), never a warning."""
+    logger.info(message)
