@@ -7,10 +7,19 @@ import time
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
+from tests.helpers.html import rewritten_pages
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 pytestmark = pytest.mark.slow  # real Sphinx builds
+
+
+def bibliography_text(page: str) -> str:
+    """What sphinxcontrib-bibtex's ``{bibliography}`` printed on the page."""
+    found = BeautifulSoup(page, "html.parser").select_one("div.citation-list")
+    return found.get_text(" ") if found is not None else ""
+
 
 KEPT = "paperrefs: bibliography unchanged, kept from the last build"
 READ = "paperrefs: bibliography read"
@@ -40,9 +49,40 @@ def test_an_edit_that_keeps_the_bib_time_is_still_read(make_app: MakeApp, site: 
     assert "Proximal-Policy" in html(edited, "papers/schulman2017proximal")
 
 
+def test_touching_the_bib_rewrites_nothing(make_app: MakeApp, site: Path) -> None:
+    """sphinxcontrib-bibtex makes the bib a dependency of each ``{bibliography}`` page, and
+    Sphinx compares times: the page and its toctree parent were rewritten unchanged."""
+    outdir = Path(build(make_app, site).outdir)
+    stamp = time.time()
+    time.sleep(0.05)
+    touch(site / "refs.bib")
+    build(make_app, site)
+    assert sorted(rewritten_pages(outdir, stamp)) == ["genindex.html", "search.html"]
+
+
 def test_editing_the_bib_still_rewrites_its_bibliography(make_app: MakeApp, site: Path) -> None:
     build(make_app, site)
     bib = site / "refs.bib"
     bib.write_text(bib.read_text().replace("Learning: An", "Learning: A New"))
     edited = build(make_app, site)
-    assert "A New Introduction" in html(edited, "references")
+    assert "A New Introduction" in bibliography_text(html(edited, "references"))
+
+
+BIBTEX_KEPT = "sphinxcontrib-bibtex's last result kept"
+
+
+def test_the_bibtex_pass_runs_again_only_when_citations_change(
+    make_app: MakeApp, site: Path
+) -> None:
+    first = build(make_app, site)
+    assert BIBTEX_KEPT not in first.status.getvalue()
+    again = build(make_app, site)
+    assert BIBTEX_KEPT in again.status.getvalue()
+    assert "Sutton and Barto" in html(again, "notes/preferences")
+    note = site / "notes" / "policy.md"
+    note.write_text(note.read_text() + "\n- see also {cite:p}`schulman2015trust`\n")
+    cited = build(make_app, site)
+    assert BIBTEX_KEPT not in cited.status.getvalue()
+    assert warnings_of(cited) == ""
+    assert "Trust region policy optimization" in bibliography_text(html(cited, "references"))
+    assert "Schulman" in html(cited, "notes/policy")

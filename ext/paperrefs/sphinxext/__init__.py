@@ -45,6 +45,7 @@ BEFORE_BIBTEX = 400
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
+    bibtex_compat.run_bibtex_pass_only_on_change(app)
     app.setup_extension("sphinx_copybutton")
     settings.register(app)
 
@@ -82,6 +83,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", collect.collect_records)
     app.connect("env-updated", incremental.rewrite_changed_views)
     app.connect("env-updated", site_files.write_entry_downloads)
+    app.connect("env-updated", bibtex_compat.depend_on_bib_content)
     # Placeholders filled once every document is known; bibliography links made safe.
     app.connect("doctree-resolved", views.render_views)
     app.connect("doctree-resolved", bibtex_compat.unlink_unsafe_bib_urls)

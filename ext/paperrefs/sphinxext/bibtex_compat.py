@@ -1,22 +1,32 @@
 """Living with sphinxcontrib-bibtex, which reads the same bib for ``{cite}``.
 
 paperrefs loads it (``setup``), so ``{cite}`` keeps working as other Sphinx users expect,
-and mends the three places where its behaviour would break a paperrefs promise: a broken
-bib, bibliographies that point at a moved file, and links from untrusted URLs.
+and mends the places where its behaviour would break a paperrefs promise: a broken bib,
+bibliographies that point at a moved file, links from untrusted URLs, pages re-read
+because the bib's time moved while its bytes did not, and a pass over every cited entry
+on every build, whatever changed.
 """
 
 from __future__ import annotations
 
+import ast
+import hashlib
+import os
+from collections.abc import Iterable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinxcontrib.bibtex import env_updated as bibtex_env_updated
+from sphinxcontrib.bibtex.domain import get_docnames
 
 from paperrefs.fsutil import write_if_changed
 from paperrefs.sphinxext.domain import domain_of
 from paperrefs.sphinxext.settings import settings_of
+from paperrefs.sphinxext.warnings import status
 from paperrefs.text import is_web_url
 
 
@@ -74,3 +84,124 @@ def unlink_unsafe_bib_urls(app: Sphinx, doctree: nodes.document, docname: str) -
             target = reference.get("refuri")
             if target is not None and not is_web_url(target) and ":" in target.split("/")[0]:
                 reference.replace_self(nodes.Text(reference.astext()))
+
+
+# -- the bib as a dependency of pages, by content ---------------------------------------------
+
+
+def bib_files(app: Sphinx) -> list[Path]:
+    """The files sphinxcontrib-bibtex reads, as it resolves them (from the conf folder)."""
+    return [(Path(app.confdir) / name).resolve() for name in app.config.bibtex_bibfiles or []]
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def pages_of_changed_bib_files(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """The documents that depend on a bib file whose bytes changed since the last build.
+
+    sphinxcontrib-bibtex makes each bib file a dependency of the pages that hold a
+    ``{bibliography}``, and Sphinx re-reads a page when a dependency's time is newer
+    than the page's: touching the bib rewrote those pages and their toctree parents
+    unchanged. :func:`depend_on_bib_content` takes those dependencies out of Sphinx's
+    hands; this puts them back, by content.
+    """
+    domain = domain_of(env)
+    now = {str(path): file_digest(path) for path in bib_files(app)}
+    before: dict[str, str | None] = domain.snapshot.get("bibfile_digests", now)
+    domain.snapshot["bibfile_digests"] = now
+    changed = {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
+    return {doc for doc, paths in domain.bib_dependents.items() if paths & changed}
+
+
+def depend_on_bib_content(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: move each page's dependency on a bib file from Sphinx's time-based
+    record into the domain, where :func:`pages_of_changed_bib_files` compares content."""
+    files = {str(path) for path in bib_files(app)}
+    names = {os.path.basename(name) for name in files}
+    dependents = domain_of(env).bib_dependents
+    srcdir = Path(env.srcdir)
+    for docname, dependencies in env.dependencies.items():
+        for dependency in list(dependencies):
+            if os.path.basename(dependency) not in names:
+                continue
+            full = str((srcdir / dependency).resolve())
+            if full in files:
+                dependencies.discard(dependency)
+                dependents.setdefault(docname, set()).add(full)
+
+
+# -- sphinxcontrib-bibtex's pass over cited entries, only when its inputs changed -------------
+
+
+def run_bibtex_pass_only_on_change(app: Sphinx) -> None:
+    """Put :func:`bibtex_pass_if_inputs_changed` in place of sphinxcontrib-bibtex's own
+    ``env-updated`` handler, at the same priority.
+
+    Its handler formats every cited entry (twice, with tooltips) and matches every entry
+    of the bib against every citation, on every build: at 1,000 papers more than half of
+    a no-op build. What it computes is kept with the environment, so when nothing it reads
+    changed, the last build's result is the result.
+    """
+    for listener in list(app.events.listeners.get("env-updated", [])):
+        if listener.handler is bibtex_env_updated:
+            app.disconnect(listener.id)
+            app.connect("env-updated", bibtex_pass_if_inputs_changed, listener.priority)
+
+
+def bibtex_pass_if_inputs_changed(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
+    """``env-updated``: sphinxcontrib-bibtex's pass, unless everything it reads is as it
+    was at the end of the last build (its warnings then are not repeated, like those of
+    any document an incremental build does not read)."""
+    domain = domain_of(env)
+    inputs = bibtex_inputs(app, env)
+    if domain.snapshot.get("bibtex_inputs") == inputs:
+        status("paperrefs: citations unchanged, sphinxcontrib-bibtex's last result kept")
+        return []
+    result = list(bibtex_env_updated(app, env))
+    domain.snapshot["bibtex_inputs"] = inputs
+    return result
+
+
+def bibtex_inputs(app: Sphinx, env: BuildEnvironment) -> str:
+    """A digest of everything sphinxcontrib-bibtex's pass reads."""
+    cite: Any = env.get_domain("cite")
+    settings = {
+        item.name: repr(item.value) for item in app.config if item.name.startswith("bibtex_")
+    }
+    files = {str(path): file_digest(path) for path in bib_files(app)}
+    bibdata = cite.bibdata
+    parsed = [
+        (str(path), bibfile.mtime, list(bibfile.keys)) for path, bibfile in bibdata.bibfiles.items()
+    ]
+    state = (
+        version("sphinxcontrib-bibtex"),
+        sorted(settings.items()),
+        sorted(files.items()),
+        bibdata.encoding,
+        parsed,
+        list(get_docnames(env)),  # type: ignore[no-untyped-call]
+        [plain(ref) for ref in cite.citation_refs],
+        sorted((plain(key), plain(value)) for key, value in cite.bibliographies.items()),
+    )
+    return hashlib.sha256(repr(state).encode("utf-8")).hexdigest()
+
+
+def plain(value: object) -> object:
+    """``value`` as nested tuples of text and numbers, with a stable ``repr``."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return tuple((name, plain(getattr(value, name))) for name in value._fields)
+    if isinstance(value, ast.AST):
+        return ast.dump(value)
+    if isinstance(value, nodes.Element):
+        return (value.tagname, tuple(value.get("ids", ())), value.astext())
+    if isinstance(value, dict):
+        return tuple(sorted((str(key), plain(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [plain(item) for item in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
+    return value if isinstance(value, str | int | float | bool | None) else str(value)

@@ -47,6 +47,7 @@ class PaperrefsDomain(Domain):
         "depends": {},  # docname -> dependency tokens it rendered (incremental.py)
         "shows": {},  # docname -> cross-document views it shows (incremental.py)
         "snapshot": {},  # what the previous build showed, to find what changed
+        "bib_dependents": {},  # docname -> bib files it depends on (bibtex_compat.py)
     }
 
     library: Library
@@ -97,6 +98,10 @@ class PaperrefsDomain(Domain):
         return self.data["shows"]  # type: ignore[no-any-return]
 
     @property
+    def bib_dependents(self) -> dict[str, set[str]]:
+        return self.data["bib_dependents"]  # type: ignore[no-any-return]
+
+    @property
     def snapshot(self) -> dict[str, Any]:
         return self.data["snapshot"]  # type: ignore[no-any-return]
 
@@ -116,7 +121,7 @@ class PaperrefsDomain(Domain):
         self._views = None
 
     def clear_doc(self, docname: str) -> None:
-        for records in (self.notes, self.citations, self.depends, self.shows):
+        for records in (self.notes, self.citations, self.depends, self.shows, self.bib_dependents):
             records.pop(docname, None)
         self._views = None
 

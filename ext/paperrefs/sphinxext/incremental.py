@@ -23,7 +23,10 @@ from sphinx.environment import BuildEnvironment
 
 from paperrefs.ids import ArxivId, Doi
 from paperrefs.library import Library
-from paperrefs.sphinxext.bibtex_compat import bibliographies_if_bibfiles_moved
+from paperrefs.sphinxext.bibtex_compat import (
+    bibliographies_if_bibfiles_moved,
+    pages_of_changed_bib_files,
+)
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
 
 Token = NewType("Token", str)
@@ -117,6 +120,7 @@ def outdated_by_bib_changes(
     touched = {token for token in before.keys() | now.keys() if before.get(token) != now.get(token)}
     outdated = {doc for doc, tokens in domain.depends.items() if tokens & touched}
     outdated |= bibliographies_if_bibfiles_moved(app, env)
+    outdated |= pages_of_changed_bib_files(app, env)
     return sorted(doc for doc in outdated if doc not in removed and doc in env.found_docs)
 
 
