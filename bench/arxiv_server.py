@@ -34,7 +34,7 @@ def atom_entry(meta: PaperMetadata) -> str:
         extra += f"    <arxiv:journal_ref>{escape(meta.journal_ref)}</arxiv:journal_ref>\n"
     return (
         "  <entry>\n"
-        f"    <id>http://arxiv.org/abs/{arxiv}v1</id>\n"
+        f"    <id>http://arxiv.org/abs/{arxiv}v{meta.arxiv_id.version or 1}</id>\n"
         f"    <title>{escape(meta.title)}</title>\n"
         "    <updated>2025-01-15T00:00:00Z</updated>\n"
         "    <published>2025-01-15T00:00:00Z</published>\n"

@@ -271,16 +271,19 @@ class Corpus:
     topics: list[Topic]
     # Papers a variant with a fetcher must not find in its bib yet (arXiv serves them).
     unfetched: set[str] = field(default_factory=set)
+    works: dict[str, str] = field(default_factory=dict)  # key -> entry of a work known by DOI
 
     def notes(self) -> list[tuple[Topic, Note]]:
         return [(topic, note) for topic in self.topics for note in topic.notes]
 
     def bib_text(self, *, include_unfetched: bool = True) -> str:
-        keys = sorted(
-            (key for key in self.papers if include_unfetched or key not in self.unfetched),
-            key=str.lower,
-        )
-        return BIB_HEADER + "\n" + "\n".join(self.papers[key].entry for key in keys)
+        entries = {
+            key: paper.entry
+            for key, paper in self.papers.items()
+            if include_unfetched or key not in self.unfetched
+        } | self.works
+        keys = sorted(entries, key=str.lower)
+        return BIB_HEADER + "\n" + "\n".join(entries[key] for key in keys)
 
     def by_arxiv(self, base: str) -> Paper:
         return next(paper for paper in self.papers.values() if paper.arxiv == base)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +42,7 @@ class Build:
     warnings: int
     returncode: int
     log: str = field(repr=False)
+    on_disk: float | None = None  # live preview only: seconds from the save to the new HTML
 
 
 def html_hashes(outdir: Path) -> dict[str, tuple[int, str]]:
@@ -139,6 +144,137 @@ def run_build(root: Path, jobs: str = "1", env: dict[str, str] | None = None) ->
         warnings=log.count("WARNING:"),
         returncode=process.returncode,
         log=log,
+    )
+
+
+SERVING = "Serving on"
+SERVE_TIMEOUT = 900.0
+POLL_SECONDS = 0.01
+
+
+def autobuild_command(port: int, watch_bib: bool) -> list[str]:
+    """``make serve``'s sphinx-autobuild command line, on the benchmark's folders."""
+    watch = ["--watch", "bib"] if watch_bib else []
+    return [
+        sys.executable,
+        "-m",
+        "sphinx_autobuild",
+        "-b",
+        "html",
+        "-j",
+        "1",
+        "-d",
+        "docs/_build/doctrees",
+        "--ignore",
+        "*/papers/*",
+        "--ignore",
+        "*/_build/*",
+        *watch,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "docs",
+        "docs/_build/html",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Output:
+    """Collects a process's output lines on a thread, so waiting never blocks on a pipe."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        assert process.stdout is not None
+        self._stream = process.stdout
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for line in self._stream:
+            self.lines.append(line)
+
+    def count(self, text: str) -> int:
+        return sum(text in line for line in list(self.lines))
+
+    def wait_for(self, text: str, times: int, process: subprocess.Popen[str]) -> None:
+        deadline = time.monotonic() + SERVE_TIMEOUT
+        while self.count(text) < times:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("sphinx-autobuild stopped:\n" + "".join(self.lines)[-3000:])
+            time.sleep(POLL_SECONDS)
+
+
+def fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return bytes(answer.read())
+    except OSError:
+        return b""
+
+
+def run_served_edit(
+    root: Path, page: str, marker: str, save: Callable[[], None], env: dict[str, str]
+) -> Build:
+    """The author's loop: sphinx-autobuild running as ``make serve`` runs it, one save.
+
+    Times run from the save to the page's HTML on disk holding ``marker`` (``on_disk``)
+    and to the server answering with it (``wall``); the counts come from the rebuild.
+    """
+    outdir = root / "docs" / "_build" / "html"
+    port = free_port()
+    process = subprocess.Popen(
+        autobuild_command(port, (root / "bib").is_dir()),
+        cwd=root,
+        env={**os.environ, "NO_COLOR": "1", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its Sphinx runs are its children: stop them together
+    )
+    output = Output(process)
+    try:
+        output.wait_for(SERVING, 1, process)
+        url = f"http://127.0.0.1:{port}/{page}"
+        while not fetch(url):
+            time.sleep(POLL_SECONDS)
+        before = html_hashes(outdir)
+        wanted = marker.encode("utf-8")
+        started = time.perf_counter()
+        save()
+        while wanted not in (outdir / page).read_bytes():
+            time.sleep(POLL_SECONDS)
+        on_disk = time.perf_counter() - started
+        while wanted not in fetch(url):
+            time.sleep(POLL_SECONDS)
+        served = time.perf_counter() - started
+        output.wait_for(SERVING, 2, process)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+    after = html_hashes(outdir)
+    log = "".join(output.lines)
+    rebuild = log[log.index(SERVING) :]
+    counts = _UPDATED.search(rebuild)
+    return Build(
+        wall=served,
+        cpu=0.0,
+        peak_rss=0,
+        reread=int(counts[1]) + int(counts[2]) if counts else -1,
+        rewritten={
+            name for name, (mtime, _) in after.items() if before.get(name, (0, ""))[0] != mtime
+        },
+        changed={name for name, (_, sha) in after.items() if before.get(name, (0, ""))[1] != sha},
+        warnings=rebuild.count("WARNING:"),
+        returncode=0,
+        log=log,
+        on_disk=on_disk,
     )
 
 

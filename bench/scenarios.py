@@ -9,22 +9,29 @@ on a shared machine hits them alike.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from paperrefs.entry import TakenKeys, format_work, work_key
+from paperrefs.ids import ArxivId
 from paperrefs.metadata import PaperMetadata
 
 from bench.arxiv_server import FakeArxiv
 from bench.corpus import Cite, Corpus, Note, Topic, add_citation, edit_remarks, new_paper
-from bench.measure import Build, FileState, excess_writes, run_build
+from bench.doi_server import DOI, FakeDoi, served_work
+from bench.measure import Build, FileState, excess_writes, run_build, run_served_edit
 from bench.sites import render, sync
 
 Edit = Callable[[Corpus], None]
+SERVE_MARKER = "and a line saved while serving"
 
 
 @dataclass(frozen=True)
@@ -32,13 +39,17 @@ class Step:
     name: str
     title: str
     edit: Edit | None = None
-    variants: tuple[str, ...] = ("paperrefs", "b1", "b0")
+    variants: tuple[str, ...] = ("paperrefs", "b1", "f", "b0")
     clean: bool = False
     jobs: str = "1"
     fetch: bool = False
     bib_kept: bool = True  # the build must leave the bib's bytes and mtime alone
     first_run_only: bool = False
-    one_edit: bool = False  # compared with B1 against the incremental target
+    one_edit: bool = False  # a one-page edit: compared with F against the incremental target
+    bib_edit: bool = False  # an entry changed: compared with F's one-page edit
+    # A paperrefs command that makes the change before the build (the model then follows).
+    command: Callable[[VariantRun], None] | None = None
+    serve: bool = False  # measured through sphinx-autobuild, from the save to the served page
 
 
 @dataclass
@@ -101,6 +112,42 @@ def retitle_cited_paper(corpus: Corpus) -> None:
     )
 
 
+def updated_paper(corpus: Corpus) -> str:
+    """The paper arXiv has a new version of: one the busiest note cites, not the edited one."""
+    note = busiest_note(corpus)
+    cited = [item.key for item in note.bullets[1] if isinstance(item, Cite)]
+    return cited[1] if len(cited) > 1 else note.paper
+
+
+def new_version(corpus: Corpus) -> None:
+    """What ``paperrefs update --apply`` writes when arXiv has version 2 of a paper: the
+    version. (The corpus' entries record none, so any other field that differs counts as
+    set by hand, and update leaves it.)"""
+    key = updated_paper(corpus)
+    paper = corpus.papers[key]
+    meta = replace(paper.meta, arxiv_id=ArxivId(paper.meta.arxiv_id.base, 2))
+    corpus.papers[key] = replace(paper, meta=meta)
+
+
+def run_update(site: VariantRun) -> None:
+    site.run_paperrefs("update", updated_paper(site.corpus), "--apply")
+
+
+def add_doi_work(corpus: Corpus) -> None:
+    """What ``paperrefs add DOI`` writes: the served work, under the key it would get."""
+    work = served_work()
+    key = work_key(work, TakenKeys([*corpus.papers, *corpus.works]))
+    corpus.works[key] = format_work(key, work)
+
+
+def run_add_doi(site: VariantRun) -> None:
+    site.run_paperrefs("add", DOI)
+
+
+def save_while_serving(corpus: Corpus) -> None:
+    edit_remarks(busiest_note(corpus), SERVE_MARKER)
+
+
 STEPS = (
     Step("clean", "clean build", clean=True),
     Step("noop", "no-op rebuild", one_edit=True),
@@ -117,10 +164,35 @@ STEPS = (
         "edit-bib",
         "hand-edit one bib entry",
         retitle_cited_paper,
-        variants=("paperrefs", "b1"),
-        one_edit=True,
+        variants=("paperrefs", "b1", "f"),
+        bib_edit=True,
     ),
     Step("touch-bib", "touch the bib, no change", variants=("paperrefs", "b1"), one_edit=True),
+    Step(
+        "update-apply",
+        "`paperrefs update --apply` of one entry",
+        new_version,
+        variants=("paperrefs",),
+        bib_kept=False,
+        bib_edit=True,
+        command=run_update,
+    ),
+    Step(
+        "new-doi",
+        "`paperrefs add` of a new DOI entry",
+        add_doi_work,
+        variants=("paperrefs",),
+        bib_kept=False,
+        bib_edit=True,
+        command=run_add_doi,
+    ),
+    Step(
+        "serve-edit",
+        "`make serve`: save one note, until served",
+        save_while_serving,
+        variants=("paperrefs", "b1", "f"),
+        serve=True,
+    ),
     Step("noop-fetch", "no-op, fetching enabled", variants=("paperrefs",), fetch=True),
     Step(
         "fetch-150",
@@ -138,17 +210,25 @@ STEPS = (
 class VariantRun:
     """One variant's copy of the corpus on disk, kept in step with the model."""
 
-    def __init__(self, variant: str, corpus: Corpus, root: Path, server: FakeArxiv) -> None:
+    def __init__(
+        self,
+        variant: str,
+        corpus: Corpus,
+        root: Path,
+        server: FakeArxiv,
+        doi_server: FakeDoi | None = None,
+    ) -> None:
         self.variant = variant
         self.corpus = corpus
         self.root = root
         self.server = server
+        self.doi_server = doi_server
         self.rendered: dict[str, str] | None = None
 
     @property
     def bib(self) -> Path | None:
         path = self.root / "bib" / "papers.bib"
-        return path if self.variant != "b0" else None
+        return path if self.variant in {"paperrefs", "b1"} else None
 
     def reset(self, base: Corpus) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -166,9 +246,42 @@ class VariantRun:
             "PAPERREFS_ARXIV_API": self.server.url,
             "PAPERREFS_THROTTLE_FILE": str(self.root.parent / f"throttle-{self.variant}"),
         }
+        if self.doi_server is not None:
+            env["PAPERREFS_DOI_URL"] = self.doi_server.url
         if fetch:
             env["PAPERREFS_FETCH"] = "1"
         return env
+
+    def run_paperrefs(self, *args: str) -> None:
+        """The command line, in the site as an author runs it (it finds docs/conf.py)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "paperrefs", *args],
+            cwd=self.root,
+            env={**os.environ, **self.environment(fetch=False)},
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"paperrefs {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+
+    def follow_command(self, step: Step) -> None:
+        """After a command changed the bib, the model takes the same change, and the bib
+        must then be exactly what the model renders."""
+        assert step.edit is not None
+        assert self.bib is not None
+        step.edit(self.corpus)
+        expected = render(self.variant, self.corpus)["bib/papers.bib"]
+        written = self.bib.read_text(encoding="utf-8")
+        if written != expected:
+            diff = difflib.unified_diff(
+                expected.splitlines(), written.splitlines(), "model", "written", lineterm=""
+            )
+            raise RuntimeError(f"{step.name}: the bib differs from the model\n" + "\n".join(diff))
+        self.refresh()
+
+    def page_of_busiest_note(self) -> str:
+        topic = self.corpus.topics[len(self.corpus.topics) // 2]
+        return f"{topic.name}.html"
 
     def parents(self) -> dict[str, str]:
         pages = ["changelog", "references", *(topic.name for topic in self.corpus.topics)]
@@ -177,22 +290,47 @@ class VariantRun:
     def step(self, step: Step, base: Corpus) -> tuple[Build, int, bool | None]:
         if step.clean:
             self.reset(base)
-        if step.edit is not None:
+        if step.serve:
+            return self.served_step(step)
+        if step.command is not None:
+            step.command(self)
+            self.follow_command(step)
+        elif step.edit is not None:
             step.edit(self.corpus)
             self.refresh()
         if step.name == "touch-bib" and self.bib is not None:
             now = time.time_ns()
             os.utime(self.bib, ns=(now, now))
-        before = FileState.of(self.bib) if self.bib else None
+        before = FileState.of(self.bib) if self.bib and not step.command else None
         asked = len(self.server.requests)
         build = run_build(self.root, step.jobs, self.environment(step.fetch))
         if build.returncode != 0:
             raise RuntimeError(f"{self.variant} {step.name} failed:\n{build.log[-3000:]}")
         requests = len(self.server.requests) - asked
         kept = FileState.of(self.bib) == before if self.bib and before else None
+        if step.command is not None:
+            kept = False  # the command changed it, on purpose
         if self.corpus.unfetched:
             self.settle_fetch()
         return build, requests, kept
+
+    def served_step(self, step: Step) -> tuple[Build, int, bool | None]:
+        assert step.edit is not None
+        edit = step.edit
+        before = FileState.of(self.bib) if self.bib else None
+        asked = len(self.server.requests)
+
+        def save() -> None:
+            edit(self.corpus)
+            self.refresh()
+
+        build = run_served_edit(
+            self.root, self.page_of_busiest_note(), SERVE_MARKER, save, self.environment(False)
+        )
+        if build.warnings:
+            raise RuntimeError(f"{self.variant} {step.name} warned:\n{build.log[-3000:]}")
+        kept = FileState.of(self.bib) == before if self.bib and before else None
+        return build, len(self.server.requests) - asked, kept
 
     def settle_fetch(self) -> None:
         """After a fetching build the bib must hold exactly what the model says."""
@@ -216,10 +354,10 @@ def run_size(
     steps: tuple[Step, ...] = STEPS,
 ) -> list[Record]:
     records: list[Record] = []
-    with FakeArxiv(served_papers(base, steps)) as server:
+    with FakeArxiv(served_papers(base, steps)) as server, FakeDoi() as doi_server:
         for run in range(runs):
             for variant in variants:
-                site = VariantRun(variant, base, work / size / variant, server)
+                site = VariantRun(variant, base, work / size / variant, server, doi_server)
                 for step in steps:
                     if variant not in step.variants or (step.first_run_only and run > 0):
                         continue
