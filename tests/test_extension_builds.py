@@ -166,6 +166,20 @@ def test_editing_one_citation_rewrites_only_what_shows_it(make_app: MakeApp, sit
     ]
 
 
+def test_rewording_a_citing_sentence_leaves_the_index(make_app: MakeApp, site: Path) -> None:
+    """The index lists where each paper is cited, not the sentence that cites it."""
+    first = build(make_app, site)
+    outdir = Path(first.outdir)
+    stamp = time.time()
+    time.sleep(0.05)
+    note = site / "notes" / "preferences.md"
+    note.write_text(note.read_text().replace("no reward model,", "no reward model at all,"))
+    build(make_app, site)
+    rewritten = rewritten_pages(outdir, stamp)
+    assert "papers/schulman2017proximal.html" in rewritten  # its "cited in" snippet
+    assert "references.html" not in rewritten
+
+
 def test_editing_an_entry_leaves_pages_that_only_link_to_it(make_app: MakeApp, site: Path) -> None:
     """A plain arXiv link shows its author's text: a new title of the entry changes
     nothing on the page, so the page is neither re-read nor rewritten."""

@@ -102,7 +102,12 @@ def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
             sorted(papers.items()),
             sorted(homes.items()),
             sorted({doc: titles.get(doc) for doc in homes.values()}.items()),
-            sorted((key, [c.place for c in cs]) for key, cs in views.backlinks.items()),
+            # Where each paper is cited, as the index links it: a snippet or a line number
+            # that moved shows on the paper's page, not in the index.
+            sorted(
+                (key, [(c.place.docname, c.place.anchor, c.place.heading) for c in cs])
+                for key, cs in views.backlinks.items()
+            ),
         )
     )
     digests[STATS] = digest((len(library), sum(map(len, domain.notes.values()))))
