@@ -61,7 +61,7 @@ $(BENCH_STAMP): $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	@rm -f $(VENV)/.bench-* && touch $@
 
-bench: $(BENCH_STAMP) ## Benchmark against plain Sphinx; rewrites docs/performance.md and its plot
+bench: $(BENCH_STAMP) ## Benchmark against the Sphinx floor F; rewrites docs/performance.md and its plot
 	$(BIN)/python -m bench --sizes $(SIZES) --page $(DOCS)/performance.md --plot $(DOCS)/performance.svg
 
 rtd: ## Reproduce the Read the Docs build in a throw-away clone

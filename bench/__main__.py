@@ -27,7 +27,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", nargs="+", default=["S", "M"], choices=list(SIZES))
     parser.add_argument(
-        "--runs", nargs="+", default=["S=3", "M=2", "L=1"], help="runs per size, e.g. S=5 M=2"
+        "--runs", nargs="+", default=["S=2", "M=1", "L=1"], help="runs per size, e.g. S=5 M=2"
     )
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument(
