@@ -54,9 +54,17 @@ class Results:
         found = self.of(size, variant, step)
         return median(r.build.peak_rss for r in found) if found else None
 
-    def ratio(self, size: str, step: str, base: str = "f", base_step: str = "") -> float | None:
-        ours = self.wall(size, "paperrefs", step)
-        theirs = self.wall(size, base, base_step or step)
+    def cpu(self, size: str, variant: str, step: str) -> float | None:
+        found = [r.build.cpu for r in self.of(size, variant, step) if r.build.cpu]
+        return median(found) if found else None
+
+    def ratio(
+        self, size: str, step: str, base: str = "f", base_step: str = "", cpu: bool = False
+    ) -> float | None:
+        """paperrefs' time over ``base``'s, by wall time or (``cpu``) by CPU time."""
+        measure = self.cpu if cpu else self.wall
+        ours = measure(size, "paperrefs", step)
+        theirs = measure(size, base, base_step or step)
         return ours / theirs if ours and theirs else None
 
     def slope(self, variant: str) -> float | None:
@@ -87,14 +95,24 @@ def ratio_text(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def ratio_target(name: str, ratios: dict[str, float | None], limit: float) -> Target:
-    """Met when every measured ratio is within ``limit``; the detail lists them all."""
+def ratio_target(
+    name: str,
+    ratios: dict[str, float | None],
+    limit: float,
+    cpu: dict[str, float | None] | None = None,
+) -> Target:
+    """Met when every wall-time ratio is within ``limit``; the detail lists them all, with
+    the CPU-time ratio beside each where there is one (load from other work on a shared
+    machine disturbs it less)."""
     measured = {label: value for label, value in ratios.items() if value is not None}
     if not measured:
         return Target(name, None, "not measured")
     over = [label for label, value in measured.items() if value > limit]
-    detail = ", ".join(f"{label} {value:.2f}" for label, value in measured.items())
-    return Target(name, not over, detail)
+    parts = []
+    for label, value in measured.items():
+        by_cpu = (cpu or {}).get(label)
+        parts.append(f"{label} {value:.2f}" + (f" (CPU {by_cpu:.2f})" if by_cpu else ""))
+    return Target(name, not over, ", ".join(parts))
 
 
 def targets(results: Results) -> list[Target]:
@@ -107,6 +125,7 @@ def targets(results: Results) -> list[Target]:
                 f"clean build ≤ {CLEAN_TARGET:.2f} × F at {size}",
                 {"paperrefs / F": results.ratio(size, "clean")},
                 CLEAN_TARGET,
+                {"paperrefs / F": results.ratio(size, "clean", cpu=True)},
             )
         )
         found.append(
@@ -114,6 +133,7 @@ def targets(results: Results) -> list[Target]:
                 f"no-op and one-note edits ≤ {INCREMENTAL_TARGET:.2f} × F at {size}",
                 {name: results.ratio(size, name) for name in one_edits},
                 INCREMENTAL_TARGET,
+                {name: results.ratio(size, name, cpu=True) for name in one_edits},
             )
         )
         found.append(
@@ -121,6 +141,10 @@ def targets(results: Results) -> list[Target]:
                 f"entry changes ≤ {BIB_EDIT_TARGET:.1f} × F's one-page edit at {size}",
                 {name: results.ratio(size, name, base_step=ONE_PAGE_EDIT) for name in bib_edits},
                 BIB_EDIT_TARGET,
+                {
+                    name: results.ratio(size, name, base_step=ONE_PAGE_EDIT, cpu=True)
+                    for name in bib_edits
+                },
             )
         )
     found.append(minimal_writes_target(results))
@@ -234,9 +258,10 @@ def step_table(results: Results, size: str) -> list[str]:
     lines = [
         f"### {size}: {SIZES[size].papers:,} papers, {SIZES[size].notes:,} notes",
         "",
-        "| scenario | paperrefs | B1 | F | B0 | paperrefs / F | paperrefs / B1 "
-        "| CPU (paperrefs) | re-read | HTML rewritten (excess) | HTTP | bib kept |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| scenario | paperrefs | B1 | F | B0 | paperrefs / F | paperrefs / F (CPU) "
+        "| paperrefs / B1 | CPU (paperrefs) | re-read | HTML rewritten (excess) | HTTP "
+        "| bib kept |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for step in STEPS:
         ours = results.of(size, "paperrefs", step.name)
@@ -246,16 +271,16 @@ def step_table(results: Results, size: str) -> list[str]:
         kept = {True: "yes", False: "changed", None: "–"}[last.bib_kept]
         if not step.bib_kept and last.bib_kept is False:
             kept = "changed (fetch)" if step.fetch else "changed (command)"
-        f_ratio = results.ratio(size, step.name)
-        if step.bib_edit:
-            f_ratio = results.ratio(size, step.name, base_step=ONE_PAGE_EDIT)
+        base_step = ONE_PAGE_EDIT if step.bib_edit else ""
+        f_ratio = results.ratio(size, step.name, base_step=base_step)
+        f_cpu = None if step.serve else results.ratio(size, step.name, "f", base_step, cpu=True)
         cpu = "–" if step.serve else f"{median(r.build.cpu for r in ours):.2f} s"
         lines.append(
             f"| {step.title} | {timing(results, size, 'paperrefs', step.name)} "
             f"| {timing(results, size, 'b1', step.name)} "
             f"| {timing(results, size, 'f', step.name)} "
             f"| {timing(results, size, 'b0', step.name)} "
-            f"| {ratio_text(f_ratio)}{' ¹' if step.bib_edit else ''} "
+            f"| {ratio_text(f_ratio)}{' ¹' if step.bib_edit else ''} | {ratio_text(f_cpu)} "
             f"| {ratio_text(results.ratio(size, step.name, base='b1'))} "
             f"| {cpu} | {last.build.reread} "
             f"| {len(last.build.rewritten)} ({last.excess}) | {last.requests} | {kept} |"
