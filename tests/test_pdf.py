@@ -114,7 +114,7 @@ def test_this_sites_pdf_compiles_as_read_the_docs_builds_it(tmp_path: Path) -> N
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     text = latexmk_as_read_the_docs(outdir, "paperrefs")
-    for quoted in ("∼100B parameters", "S ≤ 1.10", "pages × topic pages", "Jürgen Schmidhuber"):
+    for quoted in ("∼100B parameters", "≤ 1.10 × F", "pages × topic pages", "Jürgen Schmidhuber"):
         assert present(text, quoted), quoted
     assert not STAND_IN.search(text)  # every character of this site has a font
     # The SVG plot cannot go into a PDF: its description stands in for it.
