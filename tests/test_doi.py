@@ -104,6 +104,25 @@ def test_titles_with_markup_become_plain_text() -> None:
     assert plain_text("<script>alert(1)</script>p < 0.05") == "alert(1)p < 0.05"
 
 
+def test_a_crossref_rest_record_reads_whole_and_a_preprint_names_its_server() -> None:
+    # The genuine answer of api.crossref.org/works/DOI, envelope and all: a --doi-url
+    # pointed at Crossref's REST API is understood like content negotiation.
+    body = (FIXTURES / "works_crossref_10.1101_2020.12.01.406702.json").read_bytes()
+    work = parse_csl(body)
+    assert work.doi == parse_doi("10.1101/2020.12.01.406702")
+    assert (work.kind, work.container, work.year) == ("misc", "bioRxiv", "2020")
+    assert "  howpublished  = {bioRxiv},\n" in format_work(work_key(work, []), work)
+
+
+def test_dates_given_as_text_and_ranges_with_any_dash_read_the_same() -> None:
+    record = json.loads(SCIENCE)
+    for name in ("issued", "published-print", "published"):
+        del record[name]
+    record["issued"], record["page"] = {"raw": "Summer 1970"}, "635\u2013641"
+    work = parse_csl(json.dumps(record).encode())
+    assert (work.year, work.pages) == ("1970", "635--641")
+
+
 @pytest.mark.parametrize(
     "body",
     [b"<!DOCTYPE html><html><body>DOI landing page</body></html>", b"[]", b'{"title": "x"}', b""],

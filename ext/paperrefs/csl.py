@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -93,6 +94,10 @@ def parse_csl(body: bytes) -> Work:
         record = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise NotCsl(f"not JSON ({exc.__class__.__name__})") from None
+    if isinstance(record, dict) and isinstance(record.get("message"), dict):
+        # Crossref's REST API (api.crossref.org/works/DOI) wraps the same fields in an
+        # envelope; a --doi-url pointed at it is understood too.
+        record = record["message"]
     if not isinstance(record, dict) or not isinstance(record.get("type"), str):
         raise NotCsl("not a CSL-JSON record (no type)")
     try:
@@ -106,13 +111,26 @@ def parse_csl(body: bytes) -> Work:
         authors=_people(record.get("author")),
         editors=_people(record.get("editor")),
         year=_year(record),
-        container=plain_text(_first(record.get("container-title"))),
+        container=_container(record),
         publisher=plain_text(_first(record.get("publisher"))),
         volume=plain_text(_first(record.get("volume"))),
         issue=plain_text(_first(record.get("issue"))),
-        pages=plain_text(_first(record.get("page"))).replace("-", "--"),
+        pages=_DASHES.sub("--", plain_text(_first(record.get("page")))),
         url=str(record.get("URL", "")) if isinstance(record.get("URL"), str) else "",
     )
+
+
+_DASHES = re.compile(r"\s*(?:--|[-\u2010-\u2013])\s*")  # page ranges: 635-641, 635–641
+
+
+def _container(record: Mapping[str, Any]) -> str:
+    """Where the work appeared; for a preprint (Crossref's posted-content), its server."""
+    container = plain_text(_first(record.get("container-title")))
+    institution = record.get("institution")
+    if not container and isinstance(institution, list) and institution:
+        first = institution[0]
+        container = plain_text(_first(first.get("name"))) if isinstance(first, dict) else ""
+    return container
 
 
 def _title(record: Mapping[str, Any]) -> str:
@@ -164,7 +182,14 @@ def _year(record: Mapping[str, Any]) -> str:
             year = parts[0][0]
             if isinstance(year, int | str) and str(year).isdigit():
                 return str(year)
+        # DataCite and older deposits give some dates as text: "2016", "2016-05-04".
+        text = date.get("raw") or date.get("literal") if isinstance(date, dict) else None
+        if isinstance(text, str) and (found := _YEAR.search(text)):
+            return found.group()
     return ""
+
+
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 
 
 class _TextOnly(HTMLParser):
