@@ -19,15 +19,11 @@ from paperrefs.entry import format_work, work_key
 from paperrefs.fetching import add_dois
 from paperrefs.ids import InvalidDoi, arxiv_id_of_doi, looks_like_doi, parse_doi
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from tests.helpers.cli import run_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv
-
-FIXTURES = Path(__file__).parent / "fixtures" / "doi"
-ZENODO = (FIXTURES / "csl_datacite_10.5281_zenodo.30799.json").read_bytes()
-SCIENCE = (FIXTURES / "csl_crossref_transform_10.1126_science.169.3946.635.json").read_bytes()
-NOT_FOUND = (FIXTURES / "works_crossref_404_10.1371_notarealdoi.txt").read_bytes()
+from tests.helpers.fake_doi import FIXTURES, SCIENCE, ZENODO, serve_doi
 
 
 def crossref_message(name: str) -> bytes:
@@ -176,22 +172,10 @@ def client(httpserver: HTTPServer, tmp_path: Path) -> Iterator[Callable[..., Doi
         each.close()
 
 
-def serve(httpserver: HTTPServer, path: str, body: bytes, status: int = 200) -> list[Request]:
-    seen: list[Request] = []
-
-    def handler(request: Request) -> Response:
-        seen.append(request)
-        kind = CSL_JSON if status == 200 else "text/plain"
-        return Response(body, status=status, content_type=kind)
-
-    httpserver.expect_request(path).respond_with_handler(handler)
-    return seen
-
-
 def test_content_negotiation_asks_for_csl_json_and_names_its_contact(
     httpserver: HTTPServer, client: Callable[..., DoiClient]
 ) -> None:
-    seen = serve(httpserver, "/10.5281/ZENODO.30799", ZENODO)
+    seen = serve_doi(httpserver, "10.5281/ZENODO.30799", ZENODO)
     with client(contact="notes@example.org") as doi_client:
         result = doi_client.fetch([parse_doi("10.5281/ZENODO.30799")])
     assert list(result.found) == [parse_doi("10.5281/zenodo.30799")]
@@ -204,7 +188,7 @@ def test_content_negotiation_asks_for_csl_json_and_names_its_contact(
 def test_a_doi_that_does_not_exist_is_missing(
     httpserver: HTTPServer, client: Callable[..., DoiClient]
 ) -> None:
-    serve(httpserver, "/10.1371/notarealdoi", NOT_FOUND, status=404)
+    serve_doi(httpserver, "10.1371/notarealdoi", None)
     result = client().fetch([parse_doi("10.1371/notarealdoi")])
     assert result.missing == [parse_doi("10.1371/notarealdoi")]
     assert not result.found
@@ -246,7 +230,7 @@ def test_a_new_doi_is_added_once_and_found_again_in_any_case(
 ) -> None:
     bib = tmp_path / "papers.bib"
     bib.write_text("", encoding="utf-8")
-    seen = serve(httpserver, "/10.5281/ZENODO.30799", ZENODO)
+    seen = serve_doi(httpserver, "10.5281/ZENODO.30799", ZENODO)
     first = add_dois(bib, [parse_doi("10.5281/ZENODO.30799")], client())
     again = add_dois(bib, [parse_doi("https://doi.org/10.5281/zenodo.30799")], client())
     assert first.added == [parse_doi("10.5281/zenodo.30799")]
@@ -277,7 +261,7 @@ def test_nothing_is_written_for_a_missing_doi(
 ) -> None:
     bib = tmp_path / "papers.bib"
     bib.write_text("% mine\n", encoding="utf-8")
-    serve(httpserver, "/10.1371/notarealdoi", NOT_FOUND, status=404)
+    serve_doi(httpserver, "10.1371/notarealdoi", None)
     report = add_dois(bib, [parse_doi("10.1371/notarealdoi")], client())
     assert report.missing == [parse_doi("10.1371/notarealdoi")]
     assert bib.read_text(encoding="utf-8") == "% mine\n"
@@ -287,7 +271,7 @@ def test_nothing_is_written_for_a_missing_doi(
 def test_sync_fetches_the_dois_the_notes_cite(
     httpserver: HTTPServer, arxiv: FakeArxiv, tmp_path: Path
 ) -> None:
-    seen = serve(httpserver, "/10.5281/ZENODO.30799", ZENODO)
+    seen = serve_doi(httpserver, "10.5281/ZENODO.30799", ZENODO)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text(

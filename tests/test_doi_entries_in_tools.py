@@ -12,11 +12,11 @@ from paperrefs.csl import parse_csl
 from paperrefs.entry import format_work, work_key
 from pybtex.database import parse_file
 
+from tests.helpers.fake_doi import FIXTURES
 from tests.helpers.paths import require_tool
 
 pytestmark = [pytest.mark.tex, pytest.mark.slow]  # slow: BibTeX, biber and LaTeX
 
-FIXTURES = Path(__file__).parent / "fixtures" / "doi"
 NAMES = [
     {"family": "Del Maestro", "given": "Adrian"},
     {"family": "Maaten", "given": "Laurens", "non-dropping-particle": "van der"},

@@ -9,29 +9,25 @@ made earlier in the paper's life (no volume, issue or pages yet).
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from paperrefs.csl import parse_csl
-from paperrefs.doi import CSL_JSON
 from paperrefs.entry import format_work
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Request
 
 from tests.helpers.cli import Run, run_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv
-from tests.helpers.paths import REPO, snapshot
+from tests.helpers.fake_doi import CSL_JSON, SCIENCE, serve_doi
+from tests.helpers.paths import snapshot
 
 pytestmark = pytest.mark.slow  # the command line as a real process against a server
 
-FIXTURE = (
-    REPO / "tests" / "fixtures" / "doi" / "csl_crossref_transform_10.1126_science.169.3946.635.json"
-)
 DOI = "10.1126/science.169.3946.635"
 KEY = "frank1970structure"
-RECORD: dict[str, Any] = json.loads(FIXTURE.read_bytes())
+RECORD: dict[str, Any] = json.loads(SCIENCE)
 # The record as it stood online-first: the issue it would appear in not yet assigned.
 EARLY = {name: value for name, value in RECORD.items() if name not in {"volume", "issue", "page"}}
 MINE = """% My reading list.
@@ -50,19 +46,7 @@ def entry_from(record: dict[str, Any]) -> str:
 
 
 def serve(httpserver: HTTPServer, record: dict[str, Any] | None) -> list[Request]:
-    """doi.org answering for Frank (1970) with ``record``, or 404 when there is none."""
-    seen: list[Request] = []
-
-    def handler(request: Request) -> Response:
-        seen.append(request)
-        if record is None:
-            return Response("Resource not found.", status=404, content_type="text/plain")
-        return Response(json.dumps(record), content_type=CSL_JSON)
-
-    # doi.org resolves a DOI in any case, as this stand-in does.
-    path = re.compile(f"/{re.escape(DOI)}", re.IGNORECASE)
-    httpserver.expect_request(path).respond_with_handler(handler)
-    return seen
+    return serve_doi(httpserver, DOI, None if record is None else json.dumps(record).encode())
 
 
 def bib_with(tmp_path: Path, entry: str) -> Path:

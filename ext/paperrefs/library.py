@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from paperrefs.names import parse_bibtex
 from paperrefs.text import is_web_url, latex_to_text, page_slug
 
 _AUTHOR_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
+# Only the paper's own page shows the entry's text; its line is where warnings point.
+_NOT_SHOWN_ELSEWHERE = frozenset({"bibtex", "line"})
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,20 @@ class Paper:
 
     @cached_property
     def digest(self) -> str:
-        """Changes whenever anything a page shows about this paper changes."""
+        """Changes whenever anything in the entry changes: the paper's own page shows it all."""
         return hashlib.sha256(self.bibtex.encode("utf-8")).hexdigest()[:16]
+
+    @cached_property
+    def shown_digest(self) -> str:
+        """Changes whenever what other pages show of the paper changes (its card, a short
+        citation, a tooltip): every display value, but not the entry's text, so a page
+        that cards a paper is not rewritten for a volume or page range it does not show."""
+        shown = [
+            (item.name, getattr(self, item.name))
+            for item in fields(self)
+            if item.name not in _NOT_SHOWN_ELSEWHERE
+        ]
+        return hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()[:16]
 
 
 class Library:
@@ -127,8 +141,8 @@ class Library:
         entry = self._index.by_doi(doi)
         return self.papers[entry.key] if entry else None
 
-    def digests(self) -> dict[str, str]:
-        return {key: paper.digest for key, paper in self.papers.items()}
+    def shown_digests(self) -> dict[str, str]:
+        return {key: paper.shown_digest for key, paper in self.papers.items()}
 
 
 def paper_from_entry(entry: BibEntry) -> Paper:

@@ -29,6 +29,7 @@ from paperrefs.sphinxext.incremental import (
     STATS,
     arxiv_token,
     doi_token,
+    entry_token,
     key_token,
     paper_view,
 )
@@ -148,7 +149,7 @@ class PaperPageDirective(PaperrefsDirective):
 
     def run(self) -> list[nodes.Node]:
         key = self.arguments[0]
-        self.domain.note_dependency(self.env.docname, key_token(key))
+        self.domain.note_dependency(self.env.docname, entry_token(key))
         paper = self.domain.library.by_key(key)
         if paper is None:  # the stub outlived its entry; the next build deletes it
             return [nodes.paragraph("", f"{key} is no longer in the bibliography.")]

@@ -4,7 +4,8 @@ Two vocabularies, each built by one constructor so that no caller can spell them
 differently (a forgotten ``.lower()`` would leave pages silently stale):
 
 - a *dependency token* names a paper the way a document named it while being read
-  (by key, by arXiv ID, or by a plain link); when what a token names changes in the bib,
+  (by key, by arXiv ID, by DOI, or by a plain link; its own page names its whole entry);
+  when what a token names changes in the bib,
   the documents that noted it are re-read (``env-get-outdated``);
 - a *view* is a cross-document part of a page (a paper's "cited in" list, the changelog,
   the index, the stats); when its fingerprint changes, the pages that show it are
@@ -32,6 +33,11 @@ View = NewType("View", str)
 CHANGELOG = View("changelog")
 INDEX = View("index")
 STATS = View("stats")
+
+
+def entry_token(key: str) -> Token:
+    """The whole entry of a paper, as its own page shows it (BibTeX included)."""
+    return Token(f"entry:{key.lower()}")
 
 
 def key_token(key: str) -> Token:
@@ -66,17 +72,18 @@ def digest(value: object) -> str:
 
 
 def token_digests(library: Library) -> dict[Token, str]:
-    """What each way of naming a paper (key, alias, arXiv ID) currently shows."""
+    """What each way of naming a paper (key, alias, arXiv ID, DOI) currently shows."""
     tokens: dict[Token, str] = {}
     for paper in library:
+        tokens.setdefault(entry_token(paper.key), paper.digest)
         for name in (paper.key, *paper.aliases):
-            tokens.setdefault(key_token(name), paper.digest)
+            tokens.setdefault(key_token(name), paper.shown_digest)
         if paper.arxiv_id:
-            tokens.setdefault(arxiv_token(paper.arxiv_id), paper.digest)
+            tokens.setdefault(arxiv_token(paper.arxiv_id), paper.shown_digest)
             tokens.setdefault(link_token(paper.arxiv_id), paper.key)  # which entry, only
         if paper.doi:
             doi = Doi(paper.doi)
-            tokens.setdefault(doi_token(doi), paper.digest)
+            tokens.setdefault(doi_token(doi), paper.shown_digest)
             tokens.setdefault(link_token(doi), paper.key)
     return tokens
 
@@ -87,7 +94,7 @@ def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
     library = domain.library
     titles = {doc: title.astext() for doc, title in domain.env.titles.items()}
     digests = {paper_view(key): digest(citations) for key, citations in views.backlinks.items()}
-    papers = library.digests()
+    papers = library.shown_digests()
     changelog = [
         (item, titles.get(item.note.place.docname), papers.get(item.note.key))
         for item in views.changelog
