@@ -203,6 +203,19 @@ def test_a_web_page_instead_of_metadata_is_refused(
     assert "web page" in result.failed[parse_doi("10.1000/page")]
 
 
+def test_an_agency_without_csl_json_is_named_as_the_reason(
+    httpserver: HTTPServer, client: Callable[..., DoiClient]
+) -> None:
+    httpserver.expect_request("/10.1000/other-agency").respond_with_data(
+        "Not Acceptable", status=406, content_type="text/plain"
+    )
+    result = client().fetch([parse_doi("10.1000/other-agency")])
+    assert (
+        "offers no CSL-JSON metadata (HTTP 406)" in result.failed[parse_doi("10.1000/other-agency")]
+    )
+    assert len(httpserver.log) == 1  # not retried: asking again cannot help
+
+
 @pytest.mark.slow  # waits out a one-second Retry-After
 def test_503_with_retry_after_is_waited_out_then_answered(
     httpserver: HTTPServer, client: Callable[..., DoiClient]
