@@ -56,6 +56,10 @@ def works_bib(folder: Path) -> Path:
             "DOI": f"10.5281/zenodo.{number}",
             "author": NAMES,
             "container-title": container,
+            # A volume and an issue together: BibTeX's styles take both only for articles.
+            "volume": "12",
+            "issue": "3",
+            "page": "101-117",
             "title": f"Works of kind {kind}: <i>Testing</i> &amp; H<sub>2</sub>O",
         }
         work = parse_csl(json.dumps(record).encode())

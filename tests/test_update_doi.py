@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paperrefs.bibfile import read_bib
 from paperrefs.csl import parse_csl
 from paperrefs.entry import format_work
 from pytest_httpserver import HTTPServer
@@ -158,3 +159,32 @@ def test_a_doi_that_no_longer_resolves_exits_1_and_writes_nothing(
     assert report.returncode == 1
     assert f"error: {KEY}: no DOI {DOI} is registered" in report.stderr
     assert snapshot(bib) == before
+
+
+def test_a_proceedings_paper_written_as_inproceedings_takes_what_its_chapter_record_adds(
+    httpserver: HTTPServer, arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    # Crossref files papers of proceedings volumes as book chapters; people write them
+    # as @inproceedings. The two are one record: its pages are filled in, without noise.
+    chapter = {
+        **RECORD,
+        "type": "book-chapter",
+        "container-title": "Machine Learning and Knowledge Discovery in Databases",
+        "editor": [{"family": "Gunopulos", "given": "Dimitrios"}],
+    }
+    hand = (
+        "@inproceedings{frank70,\n  title = {The Structure of Ordinary Water: New data and"
+        " interpretations are yielding new insights into this fascinating substance},\n"
+        "  author = {Frank, Henry S.},\n  year = {1970},\n"
+        "  booktitle = {Machine Learning and Knowledge Discovery in Databases},\n"
+        "  doi = {10.1126/science.169.3946.635},\n}\n"
+    )
+    bib = bib_with(tmp_path, hand)
+    serve(httpserver, chapter)
+    report = update(httpserver, arxiv, bib, "--apply")
+    assert report.returncode == 0, report.stderr
+    assert "entry type differs" not in report.stderr
+    entry = read_bib(bib).get("frank70")
+    assert entry is not None
+    assert (entry.entry_type, entry.fields["pages"]) == ("inproceedings", "635--641")
+    assert entry.fields["editor"] == "Gunopulos, Dimitrios"

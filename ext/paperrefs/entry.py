@@ -141,6 +141,15 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "phdthesis": ("school",),
     "techreport": ("institution",),
 }
+# Which of volume, number and pages each entry type takes, in biber's data model.
+_NUMBERING: dict[str, frozenset[str]] = {
+    "article": frozenset({"volume", "number", "pages"}),
+    "inproceedings": frozenset({"volume", "number", "pages"}),
+    "incollection": frozenset({"volume", "number", "pages"}),
+    "book": frozenset({"volume", "number", "pages"}),
+    "techreport": frozenset({"number", "pages"}),
+    "phdthesis": frozenset({"pages"}),
+}
 # The field that names where a work appeared, and the one that names its publisher.
 _CONTAINER = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
 _PUBLISHER = {
@@ -183,10 +192,16 @@ def format_work(key: str, work: Work) -> str:
     else:
         fields.append((_CONTAINER.get(kind, ""), container))
         fields.append((_PUBLISHER.get(kind, ""), publisher))
+    numbering = _NUMBERING.get(kind, frozenset())
+    volume = clean_text(work.volume) if "volume" in numbering else ""
+    # BibTeX's styles refuse a number beside a volume in anything but an article.
+    issue = clean_text(work.issue) if "number" in numbering else ""
+    if volume and kind != "article":
+        issue = ""
     fields += [
-        ("volume", escape_latex(clean_text(work.volume))),
-        ("number", escape_latex(clean_text(work.issue))),
-        ("pages", escape_latex(clean_text(work.pages))),
+        ("volume", escape_latex(volume)),
+        ("number", escape_latex(issue)),
+        ("pages", escape_latex(clean_text(work.pages)) if "pages" in numbering else ""),
         ("doi", work.doi.value),
         ("url", work.doi.url),
     ]

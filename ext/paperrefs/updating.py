@@ -277,12 +277,12 @@ def compare(entry: BibEntry, latest: PaperMetadata, written: PaperMetadata | Non
 def compare_work(entry: BibEntry, work: Work) -> EntryUpdate:
     """The entry against its DOI record: absent fields may be filled in, differing ones
     are reported and kept. Fields are filled in only into an entry of the record's own
-    type, whose layout they belong to."""
+    type (or one it is as often written as), whose layout they belong to."""
     doi = checkable_doi(entry)
     assert doi is not None
     kind, new = _fields(format_work(entry.key, work))
     update = EntryUpdate(entry.key, doi, "doi.org's current record", tuple(new))
-    same_type = kind == entry.entry_type.lower()
+    same_type = _compatible(kind, entry.entry_type.lower())
     if not same_type:
         update.changes.append(FieldChange(ENTRY_TYPE, entry.entry_type.lower(), kind, True))
     for name, target in new.items():
@@ -293,6 +293,15 @@ def compare_work(entry: BibEntry, work: Work) -> EntryUpdate:
         elif name not in ONLY_FILLED and not same_meaning(name, current, target):
             update.changes.append(FieldChange(name, current, target, conflict=True))
     return update
+
+
+# Entry types one record may be written as: Crossref files a paper in a proceedings
+# volume as a book chapter or a proceedings article, and people write it either way.
+_COMPATIBLE_TYPES = (frozenset({"inproceedings", "incollection", "conference"}),)
+
+
+def _compatible(kind: str, other: str) -> bool:
+    return kind == other or any({kind, other} <= group for group in _COMPATIBLE_TYPES)
 
 
 def same_meaning(name: str, first: str, second: str) -> bool:
