@@ -110,6 +110,10 @@ def test_a_crossref_rest_record_reads_whole_and_a_preprint_names_its_server() ->
     assert "  howpublished  = {bioRxiv},\n" in format_work(work_key(work, []), work)
 
 
+def test_a_list_of_one_record_is_that_record() -> None:
+    assert parse_csl(b"[" + SCIENCE + b"]") == parse_csl(SCIENCE)
+
+
 def test_dates_given_as_text_and_ranges_with_any_dash_read_the_same() -> None:
     record = json.loads(SCIENCE)
     for name in ("issued", "published-print", "published"):

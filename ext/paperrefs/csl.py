@@ -94,6 +94,8 @@ def parse_csl(body: bytes) -> Work:
         record = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise NotCsl(f"not JSON ({exc.__class__.__name__})") from None
+    if isinstance(record, list) and len(record) == 1:
+        record = record[0]  # citeproc's input format: a list of items, here of one
     if isinstance(record, dict) and isinstance(record.get("message"), dict):
         # Crossref's REST API (api.crossref.org/works/DOI) wraps the same fields in an
         # envelope; a --doi-url pointed at it is understood too.
