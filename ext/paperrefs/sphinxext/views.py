@@ -317,6 +317,7 @@ class ViewRenderer:
                 "paperrefs-index-item",
                 f"paperrefs-year-{paper.year}",
                 f"paperrefs-topic-{group}",
+                *([f"paperrefs-category-{paper.category}"] if paper.category else []),
             ]
         )
         line = nodes.paragraph()

@@ -1,0 +1,200 @@
+/* paperrefs: the map of the notes (directive paper-graph), drawn with force-graph.
+ *
+ * The build writes the map as nested lists of links: topic pages, the sections of notes on
+ * them, the papers each section cites. That list is the map for readers without JavaScript;
+ * this script reads it, draws it as a graph above it and folds the list into a <details>.
+ * Every text shown comes from the page through textContent; nothing is parsed as HTML.
+ */
+(() => {
+  "use strict";
+
+  const KINDS = [
+    ["topic", "paperrefs-graph-topic", "Topic"],
+    ["note", "paperrefs-graph-note", "Note"],
+    ["paper", "paperrefs-graph-paper", "Paper"],
+  ];
+  const HEIGHT = 600;
+
+  const element = (tag, properties = {}) =>
+    Object.assign(document.createElement(tag), properties);
+
+  const linkOf = (item) => item.querySelector(":scope > p > a");
+
+  const kindOf = (item) => {
+    const found = KINDS.find(([, name]) => item.classList.contains(name));
+    return found ? found[0] : null;
+  };
+
+  /* Nodes by address (a paper cited in many notes is one node), edges parent to child. */
+  function readGraph(list) {
+    const nodes = new Map();
+    const links = [];
+    const nodeOf = (item) => {
+      const link = linkOf(item);
+      const kind = kindOf(item);
+      if (!link || !kind) return null;
+      if (!nodes.has(link.href)) {
+        nodes.set(link.href, {
+          id: link.href,
+          kind,
+          label: link.textContent.trim(),
+          url: link.href,
+          degree: 0,
+        });
+      }
+      return nodes.get(link.href);
+    };
+    for (const item of list.querySelectorAll("li")) {
+      const node = nodeOf(item);
+      const parentItem = item.parentElement.closest("li");
+      const parent = node && parentItem ? nodeOf(parentItem) : null;
+      if (!parent) continue;
+      links.push({
+        source: parent.id,
+        target: node.id,
+        about: item.classList.contains("paperrefs-graph-about"),
+      });
+      parent.degree += 1;
+      node.degree += 1;
+    }
+    return { nodes: Array.from(nodes.values()), links };
+  }
+
+  /* The theme's colours, read again when the reader switches between light and dark. */
+  function palette() {
+    const style = getComputedStyle(document.documentElement);
+    const value = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
+    return {
+      topic: value("--pst-color-primary", "#0a7d91"),
+      note: value("--pst-color-secondary", "#8045e5"),
+      paper: value("--pst-color-text-muted", "#646464"),
+      link: value("--pst-color-border", "#d1d5da"),
+      about: value("--pst-color-secondary", "#8045e5"),
+      text: value("--pst-color-text-base", "#222832"),
+      halo: value("--pst-color-background", "#ffffff"),
+    };
+  }
+
+  function tooltip(node) {
+    const box = element("span", { className: "paperrefs-graph-tip" });
+    const kind = KINDS.find(([name]) => name === node.kind);
+    box.append(
+      element("span", { className: "paperrefs-graph-tip-kind", textContent: kind[2] }),
+      element("span", { className: "paperrefs-graph-tip-title", textContent: node.label }),
+    );
+    return box;
+  }
+
+  function button(text, label, action) {
+    const control = element("button", { type: "button", textContent: text, title: label });
+    control.setAttribute("aria-label", label);
+    control.addEventListener("click", action);
+    return control;
+  }
+
+  function setUp(container) {
+    const list = container.querySelector(":scope > ul.paperrefs-graph-list");
+    if (!list || typeof ForceGraph !== "function") return; // the list stays the map
+    const data = readGraph(list);
+    const count = (kind) => data.nodes.filter((node) => node.kind === kind).length;
+
+    const canvas = element("div", { className: "paperrefs-graph-canvas" });
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute(
+      "aria-label",
+      `Map of ${count("topic")} topics, ${count("note")} notes and ${count("paper")} papers; ` +
+        "the same links follow as a list.",
+    );
+    const details = element("details", { className: "paperrefs-graph-details" });
+    details.append(element("summary", { textContent: "The map's links as a list" }));
+    list.before(canvas, details);
+    details.append(list);
+
+    let colors = palette();
+    let fitted = false;
+    const graph = ForceGraph()(canvas)
+      .width(canvas.clientWidth)
+      .height(HEIGHT)
+      .backgroundColor("rgba(0,0,0,0)")
+      .graphData(data)
+      .nodeRelSize(4)
+      .nodeVal((node) =>
+        node.kind === "topic" ? 10 : node.kind === "note" ? 2 : 1 + Math.min(node.degree, 9) / 3,
+      )
+      .nodeColor((node) => colors[node.kind])
+      .nodeLabel(tooltip)
+      .linkColor((link) => (link.about ? colors.about : colors.link))
+      .linkWidth((link) => (link.about ? 1.2 : 0.5))
+      .nodeCanvasObjectMode(() => "after")
+      .nodeCanvasObject((node, context, scale) => {
+        // Topic names always; other names once the reader has zoomed in far enough to read.
+        if (node.kind !== "topic" && scale < 2.5) return;
+        const size = (node.kind === "topic" ? 13 : 10) / scale;
+        context.font = `${node.kind === "topic" ? 600 : 400} ${size}px sans-serif`;
+        context.textAlign = "center";
+        context.textBaseline = "top";
+        const radius = Math.sqrt(node.kind === "topic" ? 10 : 2) * 4;
+        const label = node.label.length > 48 ? `${node.label.slice(0, 47)}…` : node.label;
+        context.lineWidth = 3 / scale;
+        context.strokeStyle = colors.halo;
+        context.strokeText(label, node.x, node.y + radius + 2 / scale);
+        context.fillStyle = colors.text;
+        context.fillText(label, node.x, node.y + radius + 2 / scale);
+      })
+      .onNodeClick((node) => window.location.assign(node.url))
+      .cooldownTime(5000)
+      .onEngineStop(() => {
+        if (!fitted) {
+          fitted = true;
+          graph.zoomToFit(300, 80);
+          container.dataset.state = "drawn";
+        }
+      });
+    // Topics push each other apart so that their names do not overlap; a note stays near
+    // its topic, and a paper near the notes that cite it.
+    graph
+      .d3Force("charge")
+      .strength((node) => (node.kind === "topic" ? -400 : node.kind === "note" ? -50 : -20));
+    graph
+      .d3Force("link")
+      .distance((link) => (link.source.kind === "topic" ? 45 : 18));
+    // Scripts that drive the map (and the browser tests) find node positions through this.
+    canvas.paperrefsGraph = graph;
+
+    const tools = element("div", { className: "paperrefs-graph-tools" });
+    tools.append(
+      button("+", "Zoom in", () => graph.zoom(graph.zoom() * 1.5, 200)),
+      button("−", "Zoom out", () => graph.zoom(graph.zoom() / 1.5, 200)),
+      button("⤢", "Fit the whole map", () => graph.zoomToFit(300, 80)),
+    );
+    const legend = element("div", { className: "paperrefs-graph-legend" });
+    legend.setAttribute("aria-hidden", "true"); // the canvas's label says it in words
+    const swatches = KINDS.map(([kind, , text]) => {
+      const swatch = element("span", { className: "paperrefs-graph-swatch" });
+      const entry = element("span", { textContent: text });
+      entry.prepend(swatch);
+      return [kind, swatch, entry];
+    });
+    const paint = () => swatches.forEach(([kind, swatch]) => (swatch.style.background = colors[kind]));
+    paint();
+    legend.append(...swatches.map(([, , entry]) => entry));
+    canvas.append(tools, legend);
+
+    new ResizeObserver(() => graph.width(canvas.clientWidth)).observe(canvas);
+    new MutationObserver(() => {
+      colors = palette();
+      paint();
+      graph.nodeColor(graph.nodeColor()); // redraw with the new colours
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  }
+
+  function setUpAll() {
+    document.querySelectorAll("div.paperrefs-graph").forEach(setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpAll);
+  } else {
+    setUpAll();
+  }
+})();
