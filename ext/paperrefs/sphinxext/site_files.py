@@ -39,6 +39,7 @@ FILTER_SCRIPT = "paperrefs-filter.js"
 # The map's scripts: force-graph, vendored from its npm release (static/force-graph/
 # PROVENANCE.json), and ours. Their size together is the budget docs/howto/paperrefs.md states.
 GRAPH_SCRIPTS = ("force-graph/force-graph.min.js", "paperrefs-graph.js")
+GRAPH_SCRIPT_BUDGET = 200_000  # bytes, uncompressed; about 60 KB over the wire, gzipped
 # MathJax's files come from the sphinx-mathjax-offline package; its own Sphinx hook is not
 # used because it copies all 24 MB (every bundle) into each build and does not declare
 # parallel safety, which fails `-j auto -W`. Only the bundle the pages load, and what it

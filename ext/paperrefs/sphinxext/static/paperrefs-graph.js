@@ -14,6 +14,10 @@
     ["paper", "paperrefs-graph-paper", "Paper"],
   ];
   const HEIGHT = 600;
+  // Names of notes and papers appear from this zoom on, at most this many per frame: text is
+  // what a canvas draws slowest, and more names than this cannot be read at once anyway.
+  const NAMES_FROM_ZOOM = 2.5;
+  const NAMES_PER_FRAME = 150;
 
   const element = (tag, properties = {}) =>
     Object.assign(document.createElement(tag), properties);
@@ -69,7 +73,6 @@
       note: value("--pst-color-secondary", "#8045e5"),
       paper: value("--pst-color-text-muted", "#646464"),
       link: value("--pst-color-border", "#d1d5da"),
-      about: value("--pst-color-secondary", "#8045e5"),
       text: value("--pst-color-text-base", "#222832"),
       halo: value("--pst-color-background", "#ffffff"),
     };
@@ -112,6 +115,10 @@
 
     let colors = palette();
     let fitted = false;
+    let view = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity };
+    let zoomedIn = false;
+    let ticks = 0;
+    let names = 0;
     const graph = ForceGraph()(canvas)
       .width(canvas.clientWidth)
       .height(HEIGHT)
@@ -123,26 +130,56 @@
       )
       .nodeColor((node) => colors[node.kind])
       .nodeLabel(tooltip)
-      .linkColor((link) => (link.about ? colors.about : colors.link))
-      .linkWidth((link) => (link.about ? 1.2 : 0.5))
-      .nodeCanvasObjectMode(() => "after")
+      .linkColor(() => colors.link)
+      .linkWidth((link) => (link.about ? 1 : 0)) // 0: a hairline, the fastest line to draw
+      // Topic names always; other names once the reader has zoomed in far enough to read.
+      .nodeCanvasObjectMode((node) => (node.kind === "topic" || zoomedIn ? "after" : null))
+      .onZoom(({ k }) => {
+        zoomedIn = k >= NAMES_FROM_ZOOM;
+      })
+      .onRenderFramePre(() => {
+        // What the reader sees, in graph coordinates: names are drawn only there.
+        const corner = graph.screen2GraphCoords(0, 0);
+        const far = graph.screen2GraphCoords(canvas.clientWidth, HEIGHT);
+        view = { left: corner.x, top: corner.y, right: far.x, bottom: far.y };
+        names = 0;
+      })
       .nodeCanvasObject((node, context, scale) => {
-        // Topic names always; other names once the reader has zoomed in far enough to read.
-        if (node.kind !== "topic" && scale < 2.5) return;
+        if (node.kind !== "topic" && (scale < NAMES_FROM_ZOOM || names >= NAMES_PER_FRAME)) {
+          return;
+        }
+        const margin = 60 / scale;
+        if (
+          node.x < view.left - margin ||
+          node.x > view.right + margin ||
+          node.y < view.top - margin ||
+          node.y > view.bottom + margin
+        ) {
+          return;
+        }
+        names += 1;
         const size = (node.kind === "topic" ? 13 : 10) / scale;
         context.font = `${node.kind === "topic" ? 600 : 400} ${size}px sans-serif`;
         context.textAlign = "center";
         context.textBaseline = "top";
         const radius = Math.sqrt(node.kind === "topic" ? 10 : 2) * 4;
         const label = node.label.length > 48 ? `${node.label.slice(0, 47)}…` : node.label;
-        context.lineWidth = 3 / scale;
-        context.strokeStyle = colors.halo;
-        context.strokeText(label, node.x, node.y + radius + 2 / scale);
+        const y = node.y + radius + 2 / scale;
+        if (node.kind === "topic") {
+          context.lineWidth = 3 / scale;
+          context.strokeStyle = colors.halo;
+          context.strokeText(label, node.x, y);
+        }
         context.fillStyle = colors.text;
-        context.fillText(label, node.x, node.y + radius + 2 / scale);
+        context.fillText(label, node.x, y);
       })
       .onNodeClick((node) => window.location.assign(node.url))
       .cooldownTime(5000)
+      .onEngineTick(() => {
+        // A first look at the whole map while the layout settles, so it never opens empty.
+        ticks += 1;
+        if (ticks === 40) graph.zoomToFit(200, 80);
+      })
       .onEngineStop(() => {
         if (!fitted) {
           fitted = true;
