@@ -14,6 +14,7 @@
     ["paper", "paperrefs-graph-paper", "Paper"],
   ];
   const HEIGHT = 600;
+  const RADIUS = 5; // of a node of value 1, in graph units
   // Names of notes and papers appear from this zoom on, at most this many per frame: text is
   // what a canvas draws slowest, and more names than this cannot be read at once anyway.
   const NAMES_FROM_ZOOM = 2.5;
@@ -72,7 +73,7 @@
       topic: value("--pst-color-primary", "#0a7d91"),
       note: value("--pst-color-secondary", "#8045e5"),
       paper: value("--pst-color-text-muted", "#646464"),
-      link: value("--pst-color-border", "#d1d5da"),
+      link: "rgba(128, 128, 128, 0.5)", // as visible on a light background as on a dark one
       text: value("--pst-color-text-base", "#222832"),
       halo: value("--pst-color-background", "#ffffff"),
     };
@@ -124,7 +125,7 @@
       .height(HEIGHT)
       .backgroundColor("rgba(0,0,0,0)")
       .graphData(data)
-      .nodeRelSize(4)
+      .nodeRelSize(RADIUS)
       .nodeVal((node) =>
         node.kind === "topic" ? 10 : node.kind === "note" ? 2 : 1 + Math.min(node.degree, 9) / 3,
       )
@@ -162,7 +163,7 @@
         context.font = `${node.kind === "topic" ? 600 : 400} ${size}px sans-serif`;
         context.textAlign = "center";
         context.textBaseline = "top";
-        const radius = Math.sqrt(node.kind === "topic" ? 10 : 2) * 4;
+        const radius = Math.sqrt(node.kind === "topic" ? 10 : 2) * RADIUS;
         const label = node.label.length > 48 ? `${node.label.slice(0, 47)}…` : node.label;
         const y = node.y + radius + 2 / scale;
         if (node.kind === "topic") {
@@ -178,12 +179,12 @@
       .onEngineTick(() => {
         // A first look at the whole map while the layout settles, so it never opens empty.
         ticks += 1;
-        if (ticks === 40) graph.zoomToFit(200, 80);
+        if (ticks === 40) graph.zoomToFit(200, 100);
       })
       .onEngineStop(() => {
         if (!fitted) {
           fitted = true;
-          graph.zoomToFit(300, 80);
+          graph.zoomToFit(300, 100);
           container.dataset.state = "drawn";
         }
       });
@@ -191,10 +192,10 @@
     // its topic, and a paper near the notes that cite it.
     graph
       .d3Force("charge")
-      .strength((node) => (node.kind === "topic" ? -400 : node.kind === "note" ? -50 : -20));
+      .strength((node) => (node.kind === "topic" ? -300 : node.kind === "note" ? -40 : -15));
     graph
       .d3Force("link")
-      .distance((link) => (link.source.kind === "topic" ? 45 : 18));
+      .distance((link) => (link.source.kind === "topic" ? 35 : 15));
     // Scripts that drive the map (and the browser tests) find node positions through this.
     canvas.paperrefsGraph = graph;
 
@@ -202,7 +203,7 @@
     tools.append(
       button("+", "Zoom in", () => graph.zoom(graph.zoom() * 1.5, 200)),
       button("−", "Zoom out", () => graph.zoom(graph.zoom() / 1.5, 200)),
-      button("⤢", "Fit the whole map", () => graph.zoomToFit(300, 80)),
+      button("⤢", "Fit the whole map", () => graph.zoomToFit(300, 100)),
     );
     const legend = element("div", { className: "paperrefs-graph-legend" });
     legend.setAttribute("aria-hidden", "true"); // the canvas's label says it in words
