@@ -17,8 +17,8 @@
   const RADIUS = 5; // of a node of value 1, in graph units
   // Names of notes and papers appear from this zoom on, at most this many per frame: text is
   // what a canvas draws slowest, and more names than this cannot be read at once anyway.
-  const NAMES_FROM_ZOOM = 2.5;
-  const NAMES_PER_FRAME = 150;
+  const NAMES_FROM_ZOOM = 1.2;
+  const NAMES_PER_FRAME = 100;
 
   const element = (tag, properties = {}) =>
     Object.assign(document.createElement(tag), properties);
@@ -62,7 +62,10 @@
       parent.degree += 1;
       node.degree += 1;
     }
-    return { nodes: Array.from(nodes.values()), links };
+    // Drawn in this order: papers, then notes, then topics, whose names stay on top.
+    const rank = { paper: 0, note: 1, topic: 2 };
+    const ordered = Array.from(nodes.values()).sort((a, b) => rank[a.kind] - rank[b.kind]);
+    return { nodes: ordered, links };
   }
 
   /* The theme's colours, read again when the reader switches between light and dark. */
@@ -120,6 +123,7 @@
     let zoomedIn = false;
     let ticks = 0;
     let names = 0;
+    let font = "";
     const graph = ForceGraph()(canvas)
       .width(canvas.clientWidth)
       .height(HEIGHT)
@@ -138,12 +142,15 @@
       .onZoom(({ k }) => {
         zoomedIn = k >= NAMES_FROM_ZOOM;
       })
-      .onRenderFramePre(() => {
+      .onRenderFramePre((context) => {
         // What the reader sees, in graph coordinates: names are drawn only there.
         const corner = graph.screen2GraphCoords(0, 0);
         const far = graph.screen2GraphCoords(canvas.clientWidth, HEIGHT);
         view = { left: corner.x, top: corner.y, right: far.x, bottom: far.y };
         names = 0;
+        font = "";
+        context.textAlign = "center";
+        context.textBaseline = "top";
       })
       .nodeCanvasObject((node, context, scale) => {
         if (node.kind !== "topic" && (scale < NAMES_FROM_ZOOM || names >= NAMES_PER_FRAME)) {
@@ -160,17 +167,19 @@
         }
         names += 1;
         const size = (node.kind === "topic" ? 13 : 10) / scale;
-        context.font = `${node.kind === "topic" ? 600 : 400} ${size}px sans-serif`;
-        context.textAlign = "center";
-        context.textBaseline = "top";
-        const radius = Math.sqrt(node.kind === "topic" ? 10 : 2) * RADIUS;
-        const label = node.label.length > 48 ? `${node.label.slice(0, 47)}…` : node.label;
-        const y = node.y + radius + 2 / scale;
-        if (node.kind === "topic") {
-          context.lineWidth = 3 / scale;
-          context.strokeStyle = colors.halo;
-          context.strokeText(label, node.x, y);
+        const wanted = `${node.kind === "topic" ? 600 : 400} ${size}px sans-serif`;
+        if (wanted !== font) {
+          context.font = wanted; // parsing a font is costly: only when it changes
+          font = wanted;
         }
+        const radius = Math.sqrt(node.kind === "topic" ? 10 : 2) * RADIUS;
+        const longest = node.kind === "topic" ? 48 : 36;
+        const label =
+          node.label.length > longest ? `${node.label.slice(0, longest - 1)}…` : node.label;
+        const y = node.y + radius + 2 / scale;
+        context.lineWidth = 3 / scale; // a halo in the background colour, over the lines
+        context.strokeStyle = colors.halo;
+        context.strokeText(label, node.x, y);
         context.fillStyle = colors.text;
         context.fillText(label, node.x, y);
       })
