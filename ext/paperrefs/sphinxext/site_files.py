@@ -55,10 +55,19 @@ def write_paper_stubs(app: Sphinx) -> None:
     write_stubs(folder, stub_files(domain_of(app.env).library))
 
 
+# Files of the static folder a book has no media type for: an epub lists each file it holds
+# by type and warns about these (it leaves scripts out of the book anyway).
+NOT_IN_BOOKS = ("force-graph/LICENSE", "force-graph/PROVENANCE.json")
+
+
 def add_static_files(app: Sphinx) -> None:
     """``builder-inited``: serve the stylesheet and scripts (registered in ``setup``)."""
     if STATIC.is_dir() and str(STATIC) not in app.config.html_static_path:
         app.config.html_static_path.append(str(STATIC))
+    if app.builder.name == "epub":
+        excluded = list(app.config.epub_exclude_files)  # a copy: never the shared default
+        missing = [f"_static/{name}" for name in NOT_IN_BOOKS if f"_static/{name}" not in excluded]
+        app.config.epub_exclude_files = excluded + missing
 
 
 def add_page_assets(
