@@ -142,3 +142,16 @@ def test_the_map_lists_every_cited_paper_once_per_citing_note(app: SphinxTestApp
         for li in soup.select("li.paperrefs-graph-paper")
     ]
     assert len(rows) == len(set(rows))
+
+
+@pytest.mark.sphinx("dirhtml", testroot="site", srcdir="site-dirhtml-topics")
+def test_under_dirhtml_a_topic_links_its_files_from_its_folder(app: SphinxTestApp) -> None:
+    app.build()
+    outdir = Path(app.outdir)
+    page = (outdir / "notes" / "policy" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    hrefs = [a["href"] for a in soup.select("p.paperrefs-topic-links a")]
+    assert hrefs == ["../../topics/notes/policy.xml", "../../topics/notes/policy.bib"]
+    assert all((outdir / "notes" / "policy" / href).resolve().is_file() for href in hrefs)
+    feed = feedparser.parse((outdir / "topics/notes/policy.xml").read_bytes())
+    assert feed.feed.link == "https://notes.example.org/notes/policy/"
