@@ -381,7 +381,10 @@ def test_the_map_draws_shows_titles_on_hover_and_opens_a_paper_on_click(
     )
     drawn = canvas.evaluate("canvas => canvas.paperrefsGraph.graphData().nodes.length")
     assert drawn == listed > 60
-    expect(canvas).to_have_attribute("aria-label", re.compile(r"Map of 7 topics, \d+ notes"))
+    expect(canvas.locator("canvas")).to_have_attribute(
+        "aria-label", re.compile(r"Map of 7 topics, \d+ notes")
+    )
+    expect(canvas.get_by_role("button", name="Zoom in")).to_be_visible()  # not hidden in an img
     page.wait_for_timeout(300)
     screenshot(page, "map")
 

@@ -105,13 +105,10 @@
     const data = readGraph(list);
     const count = (kind) => data.nodes.filter((node) => node.kind === kind).length;
 
+    // A group, not an image: it holds the zoom buttons, which must stay reachable.
     const canvas = element("div", { className: "paperrefs-graph-canvas" });
-    canvas.setAttribute("role", "img");
-    canvas.setAttribute(
-      "aria-label",
-      `Map of ${count("topic")} topics, ${count("note")} notes and ${count("paper")} papers; ` +
-        "the same links follow as a list.",
-    );
+    canvas.setAttribute("role", "group");
+    canvas.setAttribute("aria-label", "Map of the notes");
     const details = element("details", { className: "paperrefs-graph-details" });
     details.append(element("summary", { textContent: "The map's links as a list" }));
     list.before(canvas, details);
@@ -226,6 +223,15 @@
     paint();
     legend.append(...swatches.map(([, , entry]) => entry));
     canvas.append(tools, legend);
+    const drawing = canvas.querySelector("canvas");
+    if (drawing) {
+      drawing.setAttribute("role", "img");
+      drawing.setAttribute(
+        "aria-label",
+        `Map of ${count("topic")} topics, ${count("note")} notes and ${count("paper")} papers; ` +
+          "the same links follow as a list.",
+      );
+    }
 
     new ResizeObserver(() => graph.width(canvas.clientWidth)).observe(canvas);
     new MutationObserver(() => {
