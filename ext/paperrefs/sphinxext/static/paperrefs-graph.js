@@ -174,14 +174,23 @@
         const label =
           node.label.length > longest ? `${node.label.slice(0, longest - 1)}…` : node.label;
         const y = node.y + radius + 2 / scale;
+        // A name near the edge slides inwards rather than being cut off.
+        const half = context.measureText(label).width / 2;
+        const inset = 4 / scale;
+        const x = Math.max(
+          view.left + half + inset,
+          Math.min(node.x, view.right - half - inset),
+        );
         context.lineWidth = 3 / scale; // a halo in the background colour, over the lines
         context.strokeStyle = colors.halo;
-        context.strokeText(label, node.x, y);
+        context.strokeText(label, x, y);
         context.fillStyle = colors.text;
-        context.fillText(label, node.x, y);
+        context.fillText(label, x, y);
       })
       .onNodeClick((node) => window.location.assign(node.url))
-      .cooldownTime(5000)
+      // A fixed number of layout steps, not a time: the same map on every visit and machine.
+      .cooldownTicks(300)
+      .cooldownTime(20000)
       .onEngineTick(() => {
         // A first look at the whole map while the layout settles, so it never opens empty.
         ticks += 1;
@@ -198,7 +207,7 @@
     // its topic, and a paper near the notes that cite it.
     graph
       .d3Force("charge")
-      .strength((node) => (node.kind === "topic" ? -300 : node.kind === "note" ? -40 : -15));
+      .strength((node) => (node.kind === "topic" ? -500 : node.kind === "note" ? -40 : -15));
     graph
       .d3Force("link")
       .distance((link) => (link.source.kind === "topic" ? 35 : 15));
