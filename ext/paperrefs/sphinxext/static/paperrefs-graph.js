@@ -189,7 +189,9 @@
       })
       .onNodeClick((node) => window.location.assign(node.url))
       // A fixed number of layout steps, not a time: the same map on every visit and machine.
-      .cooldownTicks(300)
+      // 150 steps, the layout cooling twice as fast as d3's default: settled in half the time.
+      .d3AlphaDecay(0.045)
+      .cooldownTicks(150)
       .cooldownTime(20000)
       .onEngineTick(() => {
         // A first look at the whole map while the layout settles, so it never opens empty.
