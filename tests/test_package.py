@@ -33,6 +33,10 @@ PACKAGE_DATA = [
     "sphinxext/static/paperrefs.css",
     "sphinxext/static/paperrefs-filter.js",
     "sphinxext/static/paperrefs-preview.js",
+    "sphinxext/static/paperrefs-graph.js",
+    "sphinxext/static/force-graph/force-graph.min.js",
+    "sphinxext/static/force-graph/LICENSE",
+    "sphinxext/static/force-graph/PROVENANCE.json",
     *sorted(
         f"templates/{path.relative_to(REPO / 'ext' / 'paperrefs' / 'templates').as_posix()}"
         for path in (REPO / "ext" / "paperrefs" / "templates").rglob("*.tmpl")

@@ -40,6 +40,7 @@ class Paper:
     aliases: tuple[str, ...] = ()
     surnames: tuple[str, ...] = ()  # of ``authors``, in order, particles included
     version: int | None = None  # the arXiv version the entry was made from, when recorded
+    category: str = ""  # arXiv's primary category ("cs.LG"), when the entry names one
 
     def older_than_recorded(self, covered: int | None) -> bool:
         """Whether a note covering version ``covered`` predates the entry's version."""
@@ -167,12 +168,19 @@ def paper_from_entry(entry: BibEntry) -> Paper:
         line=entry.line,
         aliases=tuple(entry.aliases),
         version=_version(fields.get("version", "")),
+        category=_category(fields.get("primaryclass", "")),
     )
 
 
 def _version(value: str) -> int | None:
     value = value.strip().lstrip("vV")
     return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def _category(value: str) -> str:
+    """An arXiv category as readers and class names can hold it, or "" for anything else."""
+    value = value.strip()
+    return value if re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", value) else ""
 
 
 def _venue(fields: Mapping[str, str]) -> str:

@@ -24,6 +24,7 @@ from paperrefs.sphinxext import (
 from paperrefs.sphinxext.directives import (
     ChangelogDirective,
     PaperDirective,
+    PaperGraphDirective,
     PaperIndexDirective,
     PaperPageDirective,
     PaperStatsDirective,
@@ -38,7 +39,7 @@ from paperrefs.sphinxext.nodes import (
 from paperrefs.sphinxext.roles import ArxivRole
 
 # Bump when the shape or the module of the records kept in the environment changes.
-ENV_VERSION = 2
+ENV_VERSION = 3
 # sphinxcontrib-bibtex reads its bib files at builder-inited, priority 500.
 BEFORE_BIBTEX = 400
 
@@ -54,6 +55,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("changelog", ChangelogDirective)
     app.add_directive("paper-index", PaperIndexDirective)
     app.add_directive("paper-stats", PaperStatsDirective)
+    app.add_directive("paper-graph", PaperGraphDirective)
     app.add_role("arxiv", ArxivRole())
     passthrough = (visit_passthrough, depart_passthrough)
     app.add_node(

@@ -1,5 +1,5 @@
 """The directives authors write: ``paper``, ``changelog``, ``paper-index``, ``paper-stats``,
-and ``paper-page``, which only the generated paper pages use."""
+``paper-graph``, and ``paper-page``, which only the generated paper pages use."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
 from paperrefs.sphinxext.incremental import (
     CHANGELOG,
+    GRAPH,
     INDEX,
     STATS,
     arxiv_token,
@@ -32,12 +33,15 @@ from paperrefs.sphinxext.incremental import (
     entry_token,
     key_token,
     paper_view,
+    related_view,
 )
 from paperrefs.sphinxext.nodes import (
     backlinks_placeholder,
     changelog_placeholder,
+    graph_placeholder,
     index_placeholder,
     note_marker,
+    related_placeholder,
     stats_placeholder,
 )
 from paperrefs.sphinxext.warnings import SYNC_HINT, Warn, warn
@@ -154,6 +158,7 @@ class PaperPageDirective(PaperrefsDirective):
         if paper is None:  # the stub outlived its entry; the next build deletes it
             return [nodes.paragraph("", f"{key} is no longer in the bibliography.")]
         self.domain.note_shows(self.env.docname, paper_view(paper.key))
+        self.domain.note_shows(self.env.docname, related_view(paper.key))
         page = nodes.section(ids=[nodes.make_id(f"paper-{paper.key}")])
         page += nodes.title("", paper.display_title)
         page += render.authors_node(paper, render.AUTHORS_ON_PAGE)
@@ -164,6 +169,7 @@ class PaperPageDirective(PaperrefsDirective):
             page += published
         page += render.links_paragraph(paper, None)
         page += self.subsection("Cited in", backlinks_placeholder(key=paper.key))
+        page += self.subsection("Read with", related_placeholder(key=paper.key))
         page += self.subsection("BibTeX", *self.bibtex_nodes(paper))
         return [page]
 
@@ -208,3 +214,11 @@ class PaperStatsDirective(PaperrefsDirective):
     def run(self) -> list[nodes.Node]:
         self.domain.note_shows(self.env.docname, STATS)
         return [stats_placeholder()]
+
+
+class PaperGraphDirective(PaperrefsDirective):
+    """The map of the notes: topics, notes and papers, and the citations between them."""
+
+    def run(self) -> list[nodes.Node]:
+        self.domain.note_shows(self.env.docname, GRAPH)
+        return [graph_placeholder()]

@@ -7,9 +7,10 @@ differently (a forgotten ``.lower()`` would leave pages silently stale):
   (by key, by arXiv ID, by DOI, or by a plain link; its own page names its whole entry);
   when what a token names changes in the bib,
   the documents that noted it are re-read (``env-get-outdated``);
-- a *view* is a cross-document part of a page (a paper's "cited in" list, the changelog,
-  the index, the stats); when its fingerprint changes, the pages that show it are
-  rewritten without being re-read (``env-updated``).
+- a *view* is a cross-document part of a page (a paper's "cited in" list and the papers
+  read with it, the changelog, the index, the stats, the map of the notes); when its
+  fingerprint changes, the pages that show it are rewritten without being re-read
+  (``env-updated``).
 
 Both fingerprints of the previous build live in the domain's snapshot.
 """
@@ -24,6 +25,7 @@ from sphinx.environment import BuildEnvironment
 
 from paperrefs.ids import ArxivId, Doi
 from paperrefs.library import Library
+from paperrefs.notemap import mapped_papers, note_map
 from paperrefs.sphinxext.bibtex_compat import bibliographies_if_bibfiles_moved
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
 
@@ -33,6 +35,7 @@ View = NewType("View", str)
 CHANGELOG = View("changelog")
 INDEX = View("index")
 STATS = View("stats")
+GRAPH = View("graph")
 
 
 def entry_token(key: str) -> Token:
@@ -65,6 +68,11 @@ def link_token(target: ArxivId | Doi) -> Token:
 def paper_view(key: str) -> View:
     """The "cited in" list of one paper's page."""
     return View(f"paper:{key}")
+
+
+def related_view(key: str) -> View:
+    """The papers read with one paper, on its page."""
+    return View(f"related:{key}")
 
 
 def digest(value: object) -> str:
@@ -107,6 +115,16 @@ def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
             sorted(homes.items()),
             sorted({doc: titles.get(doc) for doc in homes.values()}.items()),
             sorted((key, [c.place for c in cs]) for key, cs in views.backlinks.items()),
+        )
+    )
+    for key, related in views.related.items():
+        digests[related_view(key)] = digest([(paper, papers.get(paper.key)) for paper in related])
+    topics = note_map(views)
+    digests[GRAPH] = digest(
+        (
+            topics,
+            [titles.get(topic.docname) for topic in topics],
+            [(key, papers.get(key)) for key in mapped_papers(topics)],
         )
     )
     digests[STATS] = digest((len(library), sum(map(len, domain.notes.values()))))

@@ -25,6 +25,14 @@ class backlinks_placeholder(nodes.General, nodes.Element):
     """The "cited in" list of a paper page (attribute key)."""
 
 
+class related_placeholder(nodes.General, nodes.Element):
+    """The papers read with one paper, on its page (attribute key)."""
+
+
+class graph_placeholder(nodes.General, nodes.Element):
+    """The map of the notes."""
+
+
 class changelog_placeholder(nodes.General, nodes.Element):
     """The changelog (attribute limit: how many dates, 0 for all)."""
 
@@ -37,7 +45,14 @@ class stats_placeholder(nodes.General, nodes.Element):
     """The computed "N papers, M notes" line."""
 
 
-PLACEHOLDERS = (backlinks_placeholder, changelog_placeholder, index_placeholder, stats_placeholder)
+PLACEHOLDERS = (
+    backlinks_placeholder,
+    related_placeholder,
+    changelog_placeholder,
+    index_placeholder,
+    stats_placeholder,
+    graph_placeholder,
+)
 
 
 class collapsible(nodes.General, nodes.Element):
