@@ -24,10 +24,11 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from paperrefs.ids import ArxivId, Doi
-from paperrefs.library import Library
+from paperrefs.library import Library, Paper
 from paperrefs.notemap import mapped_papers, note_map
 from paperrefs.sphinxext.bibtex_compat import bibliographies_if_bibfiles_moved
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
+from paperrefs.sphinxext.render import link_face
 
 Token = NewType("Token", str)
 View = NewType("View", str)
@@ -96,6 +97,10 @@ def token_digests(library: Library) -> dict[Token, str]:
     return tokens
 
 
+def face(paper: Paper | None) -> tuple[str, ...]:
+    return link_face(paper) if paper is not None else ()
+
+
 def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
     """A fingerprint of each view, to rewrite exactly the pages whose view changed."""
     views = domain.views()
@@ -118,7 +123,8 @@ def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
         )
     )
     for key, related in views.related.items():
-        digests[related_view(key)] = digest([(paper, papers.get(paper.key)) for paper in related])
+        shown = [(paper, face(library.by_key(paper.key))) for paper in related]
+        digests[related_view(key)] = digest(shown)
     topics = note_map(views)
     digests[GRAPH] = digest(
         (

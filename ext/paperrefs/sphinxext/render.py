@@ -142,6 +142,12 @@ def covers(paper: Paper, version: int) -> str:
     return f"this note covers version {version}"
 
 
+def link_face(paper: Paper) -> tuple[str, ...]:
+    """All that a list of links to papers shows of each (its text and hover preview): a
+    page listing the paper changes only when this does."""
+    return (paper.display_title, paper.short_citation, tooltip(paper))
+
+
 def tooltip(paper: Paper) -> str:
     """Plain text for a hover preview: title, authors, year."""
     authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
