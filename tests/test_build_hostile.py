@@ -135,7 +135,7 @@ def test_search_index_and_feed_hold_the_text(app: SphinxTestApp) -> None:
     assert "🚀" in text
 
 
-EVIL_TITLE = '<script>alert(“title”)</script> “`include /etc/passwd“` cite`x` **bold**'
+EVIL_TITLE = "<script>alert(“title”)</script> “`include /etc/passwd“` cite`x` **bold**"
 MARKUP = ("<script>alert", "<img src=x", "<b>x</b>", 'href="javascript:')
 
 
