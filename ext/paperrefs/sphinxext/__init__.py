@@ -97,6 +97,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", bibtex_compat.give_bibtex_what_parses, priority=BEFORE_BIBTEX)
     app.connect("builder-inited", site_files.write_paper_stubs)
     app.connect("builder-inited", site_files.add_static_files)
+    app.connect("builder-inited", sharing.serial_sitemap_queue, priority=AFTER_OTHERS)
     # What to re-read, what each document holds, what to rewrite.
     app.connect("env-get-outdated", incremental.outdated_by_bib_changes)
     app.connect("doctree-read", collect.collect_records)

@@ -11,6 +11,10 @@
 - ``html-page-context``: a paper page is described by its paper (the abstract's first
   sentence, else title, authors and year), not by the buttons its text starts with;
   every title goes out as text, escaped once; a Twitter card names the preview's kind.
+- ``builder-inited``: a serial build collects the sitemap's pages in an ordinary queue;
+  sphinx-sitemap starts a server process for a queue that parallel workers can share,
+  which a serial build does not need (and a process running many builds, such as a test
+  suite, would keep one per build).
 - ``build-finished``: the sitemap lists every page, not only the pages this build wrote
   (sphinx-sitemap collects the written ones, so an incremental build would shrink it),
   in a stable order.
@@ -101,6 +105,18 @@ def paper_description(paper: Paper) -> str:
     if abstract:
         return SENTENCE_END.split(abstract, maxsplit=1)[0]
     return tooltip(paper)
+
+
+def serial_sitemap_queue(app: Sphinx) -> None:
+    """``builder-inited``, after sphinx-sitemap's: a plain queue when pages are written in
+    this one process, and its server process stopped."""
+    shared = getattr(app, "sitemap_links", None)
+    if shared is None or app.parallel > 1:
+        return
+    app.sitemap_links = queue.Queue()  # type: ignore[attr-defined]
+    manager = getattr(shared, "_manager", None)
+    if manager is not None:
+        manager.shutdown()
 
 
 def list_every_page(app: Sphinx, exception: BaseException | None) -> None:
