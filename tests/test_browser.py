@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect, sync_playwright
 
-from tests.helpers.paths import REPO, require_tool
+from tests.helpers.paths import REPO, copy_root, require_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # slow: Chromium over the real site
 
@@ -64,9 +64,10 @@ def abstracts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """tests/roots/test-abstracts built with the real site's theme: its entries have
     abstracts, which the real site's bib (the verified seed metadata) has none of."""
     out = tmp_path_factory.mktemp("abstracts")
+    source = copy_root("abstracts", out)  # the build writes paper stubs into its sources
     command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
     command += ["-D", "html_theme=sphinx_book_theme"]
-    command += ["-d", str(out / "doctrees"), str(REPO / "tests" / "roots" / "test-abstracts")]
+    command += ["-d", str(out / "doctrees"), str(source)]
     result = subprocess.run([*command, str(out / "html")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     with serving(out / "html") as url:
