@@ -121,12 +121,26 @@ def test_cited_in_snippets_show_citations_as_readers_see_them(app: SphinxTestApp
     assert textual.get_text() == "compare with Tester, 2023 and Knuth (1984)"
 
 
+@pytest.mark.sphinx("html", testroot="abstracts")
+def test_the_bibliography_reads_the_escapes_back_and_renders_the_math(
+    app: SphinxTestApp,
+) -> None:
+    app.build()
+    entry = parsed(app, "bibliography").find("div", class_="citation")
+    assert entry is not None
+    assert entry.find("span", class_="math", string=r"\(\omega\)") is not None
+    assert "\\$" not in entry.get_text()
+    assert "textbackslash" not in entry.get_text()
+
+
 @pytest.mark.sphinx("latex", testroot="abstracts")
 def test_latex_gets_the_math_of_metadata_as_text(app: SphinxTestApp) -> None:
     app.build()
     tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
     assert "ωTest: WebView" in tex
     assert r"\(\omega\)" not in tex
+    assert "Shing\\sphinxhyphen{}Chi Cheung. ωtest: WebView" in tex  # the bibliography
+    assert "\\$" not in tex
 
 
 def test_editing_an_abstract_rewrites_the_pages_that_show_it(

@@ -82,6 +82,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", collect.collect_records)
     app.connect("env-updated", incremental.rewrite_changed_views)
     # Placeholders filled once every document is known; bibliography links made safe.
+    app.connect("doctree-resolved", bibtex_compat.read_escapes_back)
     app.connect("doctree-resolved", views.render_views)
     app.connect("doctree-resolved", bibtex_compat.unlink_unsafe_bib_urls)
     # Site-level files.

@@ -1,12 +1,14 @@
 """Living with sphinxcontrib-bibtex, which reads the same bib for ``{cite}``.
 
 paperrefs loads it (``setup``), so ``{cite}`` keeps working as other Sphinx users expect,
-and mends the three places where its behaviour would break a paperrefs promise: a broken
-bib, bibliographies that point at a moved file, and links from untrusted URLs.
+and mends the four places where its behaviour would break a paperrefs promise: a broken
+bib, bibliographies that point at a moved file, links from untrusted URLs, and the escapes
+paperrefs writes that pybtex does not read back.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +17,16 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from paperrefs.fsutil import write_if_changed
+from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import domain_of
 from paperrefs.sphinxext.settings import settings_of
 from paperrefs.text import is_web_url
+
+# What pybtex's decoder (latexcodec) leaves of the entry writer's escapes: it knows \% \& \#
+# \_ and \textbackslash, but keeps \$ and the literal-brace and caret macros as written (with
+# one space where their empty group stood).
+_UNREAD_ESCAPES = re.compile(r"\\(\$)|\\(textbraceleft|textbraceright|textasciicircum)\b ?")
+_CHARACTERS = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^"}
 
 
 def give_bibtex_what_parses(app: Sphinx) -> None:
@@ -74,3 +83,25 @@ def unlink_unsafe_bib_urls(app: Sphinx, doctree: nodes.document, docname: str) -
             target = reference.get("refuri")
             if target is not None and not is_web_url(target) and ":" in target.split("/")[0]:
                 reference.replace_self(nodes.Text(reference.astext()))
+
+
+def read_escapes_back(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: a rendered bibliography shows what the entry writer escaped as
+    the text it was, and a title's TeX math as math where pages render math.
+
+    ``\\$\\textbackslash{}omega\\$Test`` in the bib reaches the page as ``\\$\\omega\\$Test``
+    from pybtex; here it becomes ``$\\omega$Test``, then the same text and math nodes as on
+    paper pages (which the LaTeX builder turns into plain text).
+    """
+    for entry in doctree.findall(nodes.citation):
+        for text in list(entry.findall(nodes.Text)):
+            value = text.astext()
+            if "\\" not in value:
+                continue
+            read = _UNREAD_ESCAPES.sub(lambda match: match[1] or _CHARACTERS[match[2]], value)
+            if read != value:
+                parent = text.parent
+                index = parent.index(text)
+                parent.remove(text)
+                for offset, node in enumerate(render.tex_nodes(read)):
+                    parent.insert(index + offset, node)
