@@ -131,6 +131,19 @@ def test_the_bibliography_reads_the_escapes_back_and_renders_the_math(
     assert entry.find("span", class_="math", string=r"\(\omega\)") is not None
     assert "\\$" not in entry.get_text()
     assert "textbackslash" not in entry.get_text()
+    others = [
+        cited
+        for cited in parsed(app, "bibliography").select("div.citation")
+        if "Porres" in cited.get_text()
+    ]
+    assert "Ann Porres, Bob Smith, et al. Cited by its key." in others[0].get_text()
+
+
+@pytest.mark.sphinx("html", testroot="abstracts")
+def test_a_cite_tooltip_reads_like_the_bibliography(app: SphinxTestApp) -> None:
+    app.build()
+    tips = [link["title"] for link in parsed(app, "notes/testing").select(".bibtex-citation a")]
+    assert "Ann Porres, Bob Smith, et al. Cited by its key. Workshop on Keys, 2021." in tips
 
 
 @pytest.mark.sphinx("latex", testroot="abstracts")
