@@ -81,6 +81,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", incremental.outdated_by_bib_changes)
     app.connect("doctree-read", collect.collect_records)
     app.connect("env-updated", incremental.rewrite_changed_views)
+    app.connect("env-updated", site_files.copy_mathjax)  # before pages name it
     # Placeholders filled once every document is known; bibliography links made safe.
     app.connect("doctree-resolved", bibtex_compat.read_escapes_back)
     app.connect("doctree-resolved", views.render_views)
@@ -88,7 +89,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Site-level files.
     app.connect("html-page-context", site_files.add_page_assets)
     app.connect("build-finished", site_files.write_site_files)
-    app.connect("build-finished", site_files.copy_mathjax)
     app.connect("build-finished", pdf.write_support_files)
     return {
         "version": paperrefs.__version__,
