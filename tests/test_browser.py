@@ -9,8 +9,11 @@ accessibility failures.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +27,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect, sync_playwright
 
-from tests.helpers.paths import REPO, require_tool
+from tests.helpers.paths import REPO, copy_root, require_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # slow: Chromium over the real site
 
@@ -39,16 +42,40 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site_url(site_html: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site_html))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` over HTTP on 127.0.0.1; yields its URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def site_url(site_html: Path) -> Iterator[str]:
+    with serving(site_html) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def abstracts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """tests/roots/test-abstracts built with the real site's theme: its entries have
+    abstracts, which the real site's bib (the verified seed metadata) has none of."""
+    out = tmp_path_factory.mktemp("abstracts")
+    source = copy_root("abstracts", out)  # the build writes paper stubs into its sources
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
+    command += ["-D", "html_theme=sphinx_book_theme"]
+    command += ["-d", str(out / "doctrees"), str(source)]
+    result = subprocess.run([*command, str(out / "html")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    with serving(out / "html") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -305,6 +332,37 @@ def test_math_is_rendered_from_the_site_itself(page: Page, site_url: str, journa
     box = equation.locator("mjx-container").bounding_box()
     assert box is not None
     assert box["height"] > 30  # a fraction stacks: not one line of text
+    assert journal.problems() == []
+
+
+def test_a_paper_page_shows_its_abstract_with_the_math_rendered(
+    page: Page, abstracts_url: str, journal: Journal
+) -> None:
+    page.goto(abstracts_url + "papers/hu2023omegatest.html")
+    abstract = page.locator("p.paperrefs-abstract")
+    expect(abstract).to_contain_text("We show that")
+    expect(abstract.locator("mjx-container")).to_have_count(3)
+    expect(abstract.locator("mjx-merror")).to_have_count(0)
+    assert "\\dots" not in abstract.inner_text()
+    assert "$" not in abstract.inner_text().split("price of")[0]
+    expect(page.locator("h1 mjx-container")).to_have_count(1)  # the title's ω
+    screenshot(page, "paper-abstract")
+    assert journal.problems() == []
+
+
+def test_the_citation_preview_shows_the_start_of_the_abstract(
+    page: Page, abstracts_url: str, journal: Journal
+) -> None:
+    page.goto(abstracts_url + "notes/testing.html")
+    page.locator("a:has(.paperrefs-cite)", has_text="Hu et al., 2023").hover()
+    preview = page.locator(".paperrefs-preview")
+    expect(preview.locator(".paperrefs-preview-title")).to_have_text(
+        "ωTest: WebView-Oriented Testing for Android Applications"
+    )
+    expect(preview.locator(".paperrefs-preview-abstract")).to_contain_text(
+        "We show that p holds for every i ∈"
+    )
+    screenshot(page, "preview-abstract")
     assert journal.problems() == []
 
 

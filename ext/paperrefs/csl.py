@@ -59,6 +59,7 @@ class Work:
     issue: str = ""
     pages: str = ""
     url: str = ""
+    abstract: str = ""
 
 
 # CSL's own types and Crossref's, as far as BibTeX has an entry type for them.
@@ -119,6 +120,7 @@ def parse_csl(body: bytes) -> Work:
         issue=plain_text(_first(record.get("issue"))),
         pages=_DASHES.sub("--", plain_text(_first(record.get("page")))),
         url=str(record.get("URL", "")) if isinstance(record.get("URL"), str) else "",
+        abstract=abstract_text(_first(record.get("abstract"))),
     )
 
 
@@ -201,6 +203,56 @@ class _TextOnly(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
+
+
+# JATS and HTML elements that end a line of text: their neighbours must not run together.
+_BLOCKS = frozenset({"p", "sec", "title", "list-item", "li", "br", "div", "label", "caption"})
+# Heading words publishers put before the abstract itself ("Abstract. During ...").
+_ABSTRACT_HEADING = re.compile(r"^(?:abstract|summary)\s*[.:]?\s+", re.IGNORECASE)
+
+
+class _AbstractText(HTMLParser):
+    """The text of an abstract in JATS or HTML, with each block a sentence apart and the
+    first heading (``<jats:title>Abstract</jats:title>``) left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.in_heading = False
+        self.skipping = 0  # depth inside script or style, whose text is no text at all
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        name = tag.rpartition(":")[2]
+        if name in {"script", "style"}:
+            self.skipping += 1
+        elif name == "title" and not "".join(self.parts).strip():
+            self.in_heading = True
+        if name in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        name = tag.rpartition(":")[2]
+        if name in {"script", "style"}:
+            self.skipping = max(0, self.skipping - 1)
+        elif name == "title":
+            self.in_heading = False
+        if name in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not (self.in_heading or self.skipping):
+            self.parts.append(data)
+
+
+def abstract_text(value: str) -> str:
+    """A CSL ``abstract`` as plain text: JATS (``<jats:p>``) or HTML reduced to its words,
+    paragraphs kept apart, a leading "Abstract" heading dropped."""
+    if "<" in value:
+        parser = _AbstractText()
+        parser.feed(value)
+        parser.close()
+        value = "".join(parser.parts)
+    return _ABSTRACT_HEADING.sub("", plain_text(value))
 
 
 def plain_text(value: str) -> str:

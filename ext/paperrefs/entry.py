@@ -113,7 +113,8 @@ def format_entry(key: str, meta: PaperMetadata) -> str:
     field per line, trailing commas) so that regenerating an entry gives the same bytes.
     The bibliography cites the paper, so ``eprint`` is unversioned; the version the
     metadata describes, when known, is kept in biblatex's ``version`` field, which
-    BibTeX's styles ignore and biber's data model accepts.
+    BibTeX's styles ignore and biber's data model accepts; so is the abstract, last
+    because it is long.
     """
     arxiv_id = meta.arxiv_id
     fields = [
@@ -127,6 +128,7 @@ def format_entry(key: str, meta: PaperMetadata) -> str:
         ("doi", _doi(meta)),
         ("url", f"https://arxiv.org/abs/{arxiv_id.base}"),
         ("note", escape_latex(clean_text(meta.journal_ref or ""))),
+        ("abstract", escape_abstract(meta.abstract)),
     ]
     return render_entry("misc", key, fields)
 
@@ -204,6 +206,7 @@ def format_work(key: str, work: Work) -> str:
         ("pages", escape_latex(clean_text(work.pages)) if "pages" in numbering else ""),
         ("doi", work.doi.value),
         ("url", work.doi.url),
+        ("abstract", escape_abstract(work.abstract)),
     ]
     return render_entry(kind, key, [(name, value) for name, value in fields if name])
 
@@ -276,6 +279,13 @@ def clean_text(text: str) -> str:
 def escape_latex(text: str) -> str:
     """Escape the characters LaTeX or BibTeX would interpret; everything else stays Unicode."""
     return _LATEX_SPECIALS.sub(lambda match: _LATEX_ESCAPES[match.group()], text)
+
+
+def escape_abstract(abstract: str) -> str:
+    """An abstract as one escaped line. Its TeX (``$p$``) is escaped like any text: authors'
+    TeX is not always valid, and one stray brace or ``%`` would break the whole file for
+    BibTeX. Pages read the math back and render it (``text.tex_segments``)."""
+    return escape_latex(clean_text(abstract))
 
 
 def protect_title(title: str) -> str:

@@ -104,7 +104,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", incremental.outdated_by_bib_changes)
     app.connect("doctree-read", collect.collect_records)
     app.connect("env-updated", incremental.rewrite_changed_views)
+    app.connect("env-updated", site_files.copy_mathjax)  # before pages name it
     # Placeholders filled once every document is known; bibliography links made safe.
+    app.connect("doctree-resolved", bibtex_compat.read_escapes_back)
     app.connect("doctree-resolved", views.render_views)
     app.connect("doctree-resolved", bibtex_compat.unlink_unsafe_bib_urls)
     # Site-level files.
@@ -114,7 +116,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", theme_fixes.escape_print_title, priority=AFTER_OTHERS)
     app.connect("build-finished", sharing.list_every_page, priority=BEFORE_OTHERS)
     app.connect("build-finished", site_files.write_site_files)
-    app.connect("build-finished", site_files.copy_mathjax)
     app.connect("build-finished", pdf.write_support_files)
     return {
         "version": paperrefs.__version__,

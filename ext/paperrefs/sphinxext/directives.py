@@ -147,7 +147,7 @@ class PaperDirective(PaperrefsDirective):
 
 
 class PaperPageDirective(PaperrefsDirective):
-    """The body of a generated paper page: metadata, links, backlinks and BibTeX."""
+    """The body of a generated paper page: metadata, links, abstract, backlinks and BibTeX."""
 
     required_arguments = 1
 
@@ -160,7 +160,7 @@ class PaperPageDirective(PaperrefsDirective):
         self.domain.note_shows(self.env.docname, paper_view(paper.key))
         self.domain.note_shows(self.env.docname, related_view(paper.key))
         page = nodes.section(ids=[nodes.make_id(f"paper-{paper.key}")])
-        page += nodes.title("", paper.display_title)
+        page += nodes.title("", "", *render.tex_nodes(paper.tex_title))
         page += render.authors_node(paper, render.AUTHORS_ON_PAGE)
         published = render.published_paragraph(paper)
         meta = render.meta_text(paper, venue=published is None)  # the venue once, not twice
@@ -168,6 +168,8 @@ class PaperPageDirective(PaperrefsDirective):
         if published is not None:
             page += published
         page += render.links_paragraph(paper, None)
+        if (abstract := render.abstract_paragraph(paper)) is not None:
+            page += self.subsection("Abstract", abstract)
         page += self.subsection("Cited in", backlinks_placeholder(key=paper.key))
         page += self.subsection("Read with", related_placeholder(key=paper.key))
         page += self.subsection("BibTeX", *self.bibtex_nodes(paper))

@@ -15,6 +15,7 @@ from sphinx.writers.html5 import HTML5Translator
 CITATION_KIND = "paperrefs_kind"  # on a pending_xref that counts as a citation: a CitationKind
 COVERED_VERSION = "paperrefs_version"  # the arXiv version that citation names, or None
 GENERATED = "paperrefs_generated"  # on a reference paperrefs made, not an author's link
+PLAIN_TEXT = "paperrefs_plain"  # on a math node made from metadata: its text for non-MathJax output
 
 
 class note_marker(nodes.Invisible, nodes.Element):

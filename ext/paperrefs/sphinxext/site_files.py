@@ -5,7 +5,7 @@
   that hold them;
 - the Atom feed and the whole ``papers.bib`` at the site root, and each topic page's own
   feed and bib (``build-finished``);
-- MathJax, served from the site so math renders offline (``build-finished``);
+- MathJax, served from the site so math renders offline (``env-updated``);
 - a ``<link rel="alternate">`` to the feed in every page's head, and to a topic's own
   feed in that topic's head.
 
@@ -22,6 +22,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import BuildEnvironment
 
 from paperrefs.feed import FeedEntry, atom_feed
 from paperrefs.fsutil import write_if_changed
@@ -205,19 +206,18 @@ def mathjax_source() -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def copy_mathjax(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: MathJax into ``_static/``, for HTML builders when math is offline.
+def copy_mathjax(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: MathJax into ``_static/``, for HTML builders when math is offline.
 
-    Runs once, in the main process, after the pages are written; a file whose bytes are
-    already there is left alone.
+    Runs once, in the main process, before any page is written: Sphinx gives a script tag
+    a checksum only when its file is already in the output, so copying later would make a
+    clean build's pages differ from a rebuild's. A file whose bytes are there is left alone.
     """
-    if exception is not None or app.builder.name not in MATH_BUILDERS:
-        return
     source = mathjax_source()
-    if not settings_of(app.config).offline_math or source is None:
-        return
-    if app.config.mathjax_path != MATHJAX_PATH:
-        return  # the site serves MathJax from somewhere else
+    if app.builder.name not in MATH_BUILDERS or source is None:
+        return []
+    if not settings_of(app.config).offline_math or app.config.mathjax_path != MATHJAX_PATH:
+        return []  # the site serves MathJax from somewhere else
     target = Path(app.outdir) / "_static" / "mathjax"
     for part in MATHJAX_PARTS:
         path = source / part
@@ -226,3 +226,4 @@ def copy_mathjax(app: Sphinx, exception: BaseException | None) -> None:
             destination = target / file.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)
             write_if_changed(destination, file.read_bytes())
+    return []

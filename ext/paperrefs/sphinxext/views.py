@@ -17,6 +17,7 @@ from paperrefs.records import Action, Citation, CitationKind, Place, Views
 from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of, internal_link
 from paperrefs.sphinxext.nodes import (
+    PLAIN_TEXT,
     backlinks_placeholder,
     changelog_placeholder,
     graph_placeholder,
@@ -26,6 +27,7 @@ from paperrefs.sphinxext.nodes import (
     stats_placeholder,
 )
 from paperrefs.sphinxext.settings import settings_of
+from paperrefs.sphinxext.site_files import MATH_BUILDERS
 from paperrefs.sphinxext.topics import topic_files
 from paperrefs.text import anchor_slug, human_date
 
@@ -44,6 +46,17 @@ def render_views(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     renderer.add_topic_links(doctree)
     for marker in list(doctree.findall(note_marker)):
         marker.parent.remove(marker)
+    math_for_builder(app, doctree)
+
+
+def math_for_builder(app: Sphinx, doctree: nodes.document) -> None:
+    """Math from metadata stays math where MathJax renders it, and is text everywhere else:
+    a LaTeX or EPUB file never receives untrusted TeX."""
+    if app.builder.name in MATH_BUILDERS:
+        return
+    for math in list(doctree.findall(nodes.math)):
+        if PLAIN_TEXT in math.attributes:
+            math.replace_self(nodes.Text(math[PLAIN_TEXT]))
 
 
 class ViewRenderer:
@@ -245,7 +258,7 @@ class ViewRenderer:
         )
         if paper is not None:
             line += nodes.Text(" — ")
-            line += nodes.emphasis("", paper.display_title)
+            line += nodes.emphasis("", "", *render.tex_nodes(paper.tex_title))
         line += nodes.Text(f" ({'new note' if action is Action.ADDED else 'updated'}, in ")
         line += self.link_to(
             Place(place.docname, "", "", 0, ""), nodes.inline("", self.page_title(place.docname))
@@ -321,7 +334,7 @@ class ViewRenderer:
             ]
         )
         line = nodes.paragraph()
-        line += self.paper_link(paper, nodes.inline("", paper.display_title))
+        line += self.paper_link(paper, render.title_inline(paper))
         line += nodes.Text(f" — {paper.short_authors}, {paper.year}")
         item += line
         places = unique_pages(self.views.backlinks.get(paper.key, []))
