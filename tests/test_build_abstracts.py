@@ -176,6 +176,10 @@ def test_editing_an_abstract_rewrites_the_pages_that_show_it(
         "index.html",  # the toctree parent of the re-read note and bibliography
         "notes/testing.html",  # its citations' previews show the abstract
         OMEGA + ".html",
+        # The papers read with it: their lists preview it, abstract included.
+        "papers/knuth1984texbook.html",
+        "papers/porres2021cited.html",
+        "papers/tester2023paper.html",
         "references.html",
         "search.html",
     ]

@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from paperrefs.csl import parse_csl
-from paperrefs.entry import format_work
 from pytest_httpserver import HTTPServer
 
 from tests.helpers.cli import run_paperrefs
@@ -34,12 +32,19 @@ def site_with(tmp_path: Path, early_frank: bool = False) -> Path:
     site = tmp_path / "doi"
     shutil.copytree(ROOTS / "test-doi", site)
     if early_frank:  # the entry as written before the article had its volume and pages
-        record = {k: v for k, v in json.loads(SCIENCE).items() if k not in {"volume", "page"}}
         bib = site / "refs.bib"
-        full = format_work("frank1970structure", parse_csl(SCIENCE))
-        early = format_work("frank1970structure", parse_csl(json.dumps(record).encode()))
-        bib.write_text(bib.read_text(encoding="utf-8").replace(full, early), encoding="utf-8")
+        lines = bib.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith(("  volume ", "  pages "))]
+        assert len(kept) == len(lines) - 2
+        bib.write_text("".join(kept), encoding="utf-8")
     return site
+
+
+# The recorded answer without its abstract: the entry in the test root has none, and one
+# filled in would rightly rewrite every page whose previews show it.
+WITHOUT_ABSTRACT = json.dumps(
+    {name: value for name, value in json.loads(SCIENCE).items() if name != "abstract"}
+).encode()
 
 
 def rebuilt_after(make_app: MakeApp, site: Path, change: list[str], server: str) -> set[str]:
@@ -57,7 +62,7 @@ def test_filling_in_a_doi_entry_rewrites_its_page_alone(
     make_app: MakeApp, httpserver: HTTPServer, arxiv: FakeArxiv, tmp_path: Path
 ) -> None:
     site = site_with(tmp_path, early_frank=True)
-    serve_doi(httpserver, "10.1126/science.169.3946.635", SCIENCE)
+    serve_doi(httpserver, "10.1126/science.169.3946.635", WITHOUT_ABSTRACT)
     doi_url = ["--doi-url", httpserver.url_for("")]
     change = ["update", "frank1970structure", "--apply", *doi_url]
     rewritten = rebuilt_after(make_app, site, change, arxiv.url)
@@ -76,6 +81,7 @@ def test_a_new_version_on_arxiv_rewrites_the_pages_that_show_the_entry(
             title="Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
             authors=("Rafael Rafailov", "Archit Sharma"),
             journal_ref="NeurIPS 2023",
+            abstract="",  # none, as the entry has none: only the version and venue change
         ),
     )
     change = ["update", "rafailov2023direct", "--apply"]

@@ -47,6 +47,7 @@ def meta(text: str, paper: Paper) -> PaperMetadata:
         primary_category=paper.category,
         doi=paper.doi,
         journal_ref=paper.journal_ref,
+        abstract=f"About {text}.",  # what the fake arXiv serves as the summary
     )
 
 

@@ -127,9 +127,12 @@ def test_a_hand_written_entry_differing_only_in_form_is_up_to_date(
     )
     bib = bib_with(tmp_path, hand)
     serve(httpserver, RECORD)
-    report = update(httpserver, arxiv, bib, "--apply", names=("frank70",))
+    report = update(httpserver, arxiv, bib, "--check", names=("frank70",))
     assert report.returncode == 0, report.stderr
     assert "1 entry checked, 0 out of date\n" in report.stderr, report.stderr
+    # The one thing the record adds is its abstract, which is no staleness.
+    changes = [line for line in report.stderr.splitlines() if line.startswith("  ")]
+    assert [line.split(":")[0] for line in changes] == ["  abstract appeared"]
     assert bib.read_text(encoding="utf-8") == MINE + "\n" + hand
 
 
