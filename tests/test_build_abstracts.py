@@ -12,6 +12,7 @@ import json
 import os
 import re
 import time
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,22 @@ def test_tooltips_and_feed_are_plain_text(app: SphinxTestApp) -> None:
     assert "ωTest: WebView-Oriented Testing for Android Applications." in feed
     assert "\\omega" not in feed
     assert "$" not in feed
+
+
+@pytest.mark.sphinx("html", testroot="abstracts")
+def test_a_paper_page_is_described_by_the_first_sentence_of_its_abstract(
+    app: SphinxTestApp,
+) -> None:
+    app.build()
+    page = (Path(app.outdir) / f"{OMEGA}.html").read_text(encoding="utf-8")
+    found = re.search(r'<meta property="og:description" content="([^"]*)"', page)
+    assert found is not None
+    description = unescape(found.group(1))
+    assert description.startswith("We show that p holds for every i")
+    assert "$" not in description
+    assert "\\" not in description
+    assert "An unbalanced" not in description  # the second sentence
+    assert f'<meta name="description" content="{found.group(1)}"' in page
 
 
 @pytest.mark.sphinx("html", testroot="abstracts")

@@ -36,7 +36,7 @@ from paperrefs.sphinxext.domain import domain_of
 from paperrefs.sphinxext.incremental import paper_view
 from paperrefs.sphinxext.render import tooltip
 from paperrefs.sphinxext.site_files import HTML_BUILDERS, STATIC
-from paperrefs.text import latex_to_text, one_line
+from paperrefs.text import one_line
 
 FAVICON = STATIC / "paperrefs-favicon.svg"
 # Sphinx's search and general index pages hold no content of their own.
@@ -101,7 +101,7 @@ def paper_on_page(app: Sphinx, pagename: str) -> Paper | None:
 def paper_description(paper: Paper) -> str:
     """The abstract's first sentence where the entry has an abstract, else the paper's
     one-line summary (title, authors, year). Never made up."""
-    abstract = one_line(latex_to_text(str(getattr(paper, "abstract", "") or "")))
+    abstract = one_line(paper.plain_abstract)
     if abstract:
         return SENTENCE_END.split(abstract, maxsplit=1)[0]
     return tooltip(paper)
