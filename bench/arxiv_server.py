@@ -38,7 +38,7 @@ def atom_entry(meta: PaperMetadata) -> str:
         f"    <title>{escape(meta.title)}</title>\n"
         "    <updated>2025-01-15T00:00:00Z</updated>\n"
         "    <published>2025-01-15T00:00:00Z</published>\n"
-        f"    <summary>{escape(meta.abstract or 'An abstract.')}</summary>\n"
+        f"    <summary>{escape(meta.abstract)}</summary>\n"  # the model's, as the bib keeps it
         f'    <arxiv:primary_category term="{escape(meta.primary_category)}"/>\n'
         f"{extra}{authors}  </entry>\n"
     )

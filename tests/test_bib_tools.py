@@ -22,6 +22,10 @@ SPECIALS = PaperMetadata(
     authors=("DeepSeek-AI", "Jürgen Schmidhuber", "Kacper Kapuśniak", "Martin Luther King, Jr."),
     primary_category="cs.LG",
     journal_ref="R&D 100% #1",
+    abstract=(
+        "We show $p$ for $i \\in \\{1, \\dots, n\\}$: 100% & #1, an unbalanced { brace, "
+        "a } and C:\\temp_dir ~ x^2."
+    ),
 )
 
 BIBTEX_DOC = r"""\documentclass{article}

@@ -12,9 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from werkzeug import Response
 
-from tests.helpers.fake_arxiv import FakeArxiv, atom_response
+from tests.helpers.fake_arxiv import FakeArxiv, Paper, atom_response
 from tests.helpers.paths import ATOM_FIXTURES, copy_root
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
@@ -122,3 +123,21 @@ def test_failing_server_warns_and_leaves_the_bib_alone(
     assert f"arXiv:{NEW_ID} is not in the bibliography" in warnings
     assert bib.read_bytes() == before
     assert bib.stat().st_mtime_ns == mtime
+
+
+def test_a_fetched_abstract_reaches_the_paper_page_as_text_and_math(
+    make_app: MakeApp, site: Path, arxiv: FakeArxiv
+) -> None:
+    arxiv.answer = None
+    abstract = "Bounds for $k \\in \\{1, \\dots, n\\}$ hold 99% of the time & {beyond."
+    arxiv.add(NEW_ID, paper=Paper(title="Sharp Bounds", abstract=abstract))
+
+    app = build(make_app, site, confoverrides=fetching(arxiv))
+
+    bib = (site / "refs.bib").read_text(encoding="utf-8")
+    assert "abstract      = {Bounds for \\$k \\textbackslash{}in" in bib
+    page = BeautifulSoup(html(app, "papers/tester2025sharp"), "html.parser")
+    shown = page.select_one("p.paperrefs-abstract")
+    assert shown is not None
+    assert [math.get_text() for math in shown.select("span.math")] == [r"\(k \in \{1, \dots, n\}\)"]
+    assert shown.get_text().endswith(" hold 99% of the time & {beyond.")

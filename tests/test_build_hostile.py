@@ -133,3 +133,44 @@ def test_search_index_and_feed_hold_the_text(app: SphinxTestApp) -> None:
     text = " ".join(entry.title + " " + entry.get("summary", "") for entry in feed.entries)
     assert "עברית" in text
     assert "🚀" in text
+
+
+EVIL_TITLE = "<script>alert(“title”)</script> “`include /etc/passwd“` cite`x` **bold**"
+MARKUP = ("<script>alert", "<img src=x", "<b>x</b>", 'href="javascript:')
+
+
+@pytest.mark.slow
+def test_no_page_holds_hostile_markup_anywhere_and_titles_are_escaped_once(
+    app: SphinxTestApp,
+) -> None:
+    """Every HTML file of the build, the theme's parts too (its print-only heading, the
+    <title>, link-preview metadata), in the book theme that `paperrefs init` sites use."""
+    app.build()
+    outdir = Path(app.outdir)
+    files = sorted(outdir.rglob("*.html"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for markup in MARKUP:
+            assert markup not in text, f"{markup} in {path.relative_to(outdir)}"
+        soup = BeautifulSoup(text, "html.parser")
+        assert not [tag for tag in soup.find_all(True) if "onerror" in tag.attrs], path
+        assert not [s for s in soup.find_all("script") if "alert" in s.get_text()], path
+
+    page = BeautifulSoup(html(app, "papers/evil2024script"), "html.parser")
+    printed = page.select_one("#jb-print-docs-body h1")
+    assert printed is not None, "the book theme's print heading"
+    shown = page.select_one("article h1")
+    assert shown is not None
+    # One level of escaping: the reader sees the title as typed, never "&lt;".
+    assert printed.get_text() == EVIL_TITLE
+    assert shown.get_text().rstrip("#¶") == EVIL_TITLE
+    og_title = page.find("meta", attrs={"property": "og:title"})
+    assert og_title is not None
+    assert og_title["content"] == EVIL_TITLE
+    assert page.title is not None
+    assert page.title.get_text().startswith(EVIL_TITLE)
+    odd = BeautifulSoup(html(app, f"papers/{KEYS['2402.00001']}"), "html.parser")
+    odd_print = odd.select_one("#jb-print-docs-body h1")
+    assert odd_print is not None
+    assert odd_print.get_text() == ODD_TITLE  # "&amp;" in the title stays "&amp;" on paper

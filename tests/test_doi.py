@@ -19,15 +19,11 @@ from paperrefs.entry import format_work, work_key
 from paperrefs.fetching import add_dois
 from paperrefs.ids import InvalidDoi, arxiv_id_of_doi, looks_like_doi, parse_doi
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from tests.helpers.cli import run_paperrefs
 from tests.helpers.fake_arxiv import FakeArxiv
-
-FIXTURES = Path(__file__).parent / "fixtures" / "doi"
-ZENODO = (FIXTURES / "csl_datacite_10.5281_zenodo.30799.json").read_bytes()
-SCIENCE = (FIXTURES / "csl_crossref_transform_10.1126_science.169.3946.635.json").read_bytes()
-NOT_FOUND = (FIXTURES / "works_crossref_404_10.1371_notarealdoi.txt").read_bytes()
+from tests.helpers.fake_doi import FIXTURES, SCIENCE, ZENODO, serve_doi
 
 
 def crossref_message(name: str) -> bytes:
@@ -104,6 +100,29 @@ def test_titles_with_markup_become_plain_text() -> None:
     assert plain_text("<script>alert(1)</script>p < 0.05") == "alert(1)p < 0.05"
 
 
+def test_a_crossref_rest_record_reads_whole_and_a_preprint_names_its_server() -> None:
+    # The genuine answer of api.crossref.org/works/DOI, envelope and all: a --doi-url
+    # pointed at Crossref's REST API is understood like content negotiation.
+    body = (FIXTURES / "works_crossref_10.1101_2020.12.01.406702.json").read_bytes()
+    work = parse_csl(body)
+    assert work.doi == parse_doi("10.1101/2020.12.01.406702")
+    assert (work.kind, work.container, work.year) == ("misc", "bioRxiv", "2020")
+    assert "  howpublished  = {bioRxiv},\n" in format_work(work_key(work, []), work)
+
+
+def test_a_list_of_one_record_is_that_record() -> None:
+    assert parse_csl(b"[" + SCIENCE + b"]") == parse_csl(SCIENCE)
+
+
+def test_dates_given_as_text_and_ranges_with_any_dash_read_the_same() -> None:
+    record = json.loads(SCIENCE)
+    for name in ("issued", "published-print", "published"):
+        del record[name]
+    record["issued"], record["page"] = {"raw": "Summer 1970"}, "635\u2013641"
+    work = parse_csl(json.dumps(record).encode())
+    assert (work.year, work.pages) == ("1970", "635--641")
+
+
 @pytest.mark.parametrize(
     "body",
     [b"<!DOCTYPE html><html><body>DOI landing page</body></html>", b"[]", b'{"title": "x"}', b""],
@@ -157,22 +176,10 @@ def client(httpserver: HTTPServer, tmp_path: Path) -> Iterator[Callable[..., Doi
         each.close()
 
 
-def serve(httpserver: HTTPServer, path: str, body: bytes, status: int = 200) -> list[Request]:
-    seen: list[Request] = []
-
-    def handler(request: Request) -> Response:
-        seen.append(request)
-        kind = CSL_JSON if status == 200 else "text/plain"
-        return Response(body, status=status, content_type=kind)
-
-    httpserver.expect_request(path).respond_with_handler(handler)
-    return seen
-
-
 def test_content_negotiation_asks_for_csl_json_and_names_its_contact(
     httpserver: HTTPServer, client: Callable[..., DoiClient]
 ) -> None:
-    seen = serve(httpserver, "/10.5281/ZENODO.30799", ZENODO)
+    seen = serve_doi(httpserver, "10.5281/ZENODO.30799", ZENODO)
     with client(contact="notes@example.org") as doi_client:
         result = doi_client.fetch([parse_doi("10.5281/ZENODO.30799")])
     assert list(result.found) == [parse_doi("10.5281/zenodo.30799")]
@@ -185,7 +192,7 @@ def test_content_negotiation_asks_for_csl_json_and_names_its_contact(
 def test_a_doi_that_does_not_exist_is_missing(
     httpserver: HTTPServer, client: Callable[..., DoiClient]
 ) -> None:
-    serve(httpserver, "/10.1371/notarealdoi", NOT_FOUND, status=404)
+    serve_doi(httpserver, "10.1371/notarealdoi", None)
     result = client().fetch([parse_doi("10.1371/notarealdoi")])
     assert result.missing == [parse_doi("10.1371/notarealdoi")]
     assert not result.found
@@ -198,6 +205,19 @@ def test_a_web_page_instead_of_metadata_is_refused(
     httpserver.expect_request("/10.1000/page").respond_with_data(page, content_type="text/html")
     result = client().fetch([parse_doi("10.1000/page")])
     assert "web page" in result.failed[parse_doi("10.1000/page")]
+
+
+def test_an_agency_without_csl_json_is_named_as_the_reason(
+    httpserver: HTTPServer, client: Callable[..., DoiClient]
+) -> None:
+    httpserver.expect_request("/10.1000/other-agency").respond_with_data(
+        "Not Acceptable", status=406, content_type="text/plain"
+    )
+    result = client().fetch([parse_doi("10.1000/other-agency")])
+    assert (
+        "offers no CSL-JSON metadata (HTTP 406)" in result.failed[parse_doi("10.1000/other-agency")]
+    )
+    assert len(httpserver.log) == 1  # not retried: asking again cannot help
 
 
 @pytest.mark.slow  # waits out a one-second Retry-After
@@ -227,7 +247,7 @@ def test_a_new_doi_is_added_once_and_found_again_in_any_case(
 ) -> None:
     bib = tmp_path / "papers.bib"
     bib.write_text("", encoding="utf-8")
-    seen = serve(httpserver, "/10.5281/ZENODO.30799", ZENODO)
+    seen = serve_doi(httpserver, "10.5281/ZENODO.30799", ZENODO)
     first = add_dois(bib, [parse_doi("10.5281/ZENODO.30799")], client())
     again = add_dois(bib, [parse_doi("https://doi.org/10.5281/zenodo.30799")], client())
     assert first.added == [parse_doi("10.5281/zenodo.30799")]
@@ -258,7 +278,7 @@ def test_nothing_is_written_for_a_missing_doi(
 ) -> None:
     bib = tmp_path / "papers.bib"
     bib.write_text("% mine\n", encoding="utf-8")
-    serve(httpserver, "/10.1371/notarealdoi", NOT_FOUND, status=404)
+    serve_doi(httpserver, "10.1371/notarealdoi", None)
     report = add_dois(bib, [parse_doi("10.1371/notarealdoi")], client())
     assert report.missing == [parse_doi("10.1371/notarealdoi")]
     assert bib.read_text(encoding="utf-8") == "% mine\n"
@@ -268,7 +288,7 @@ def test_nothing_is_written_for_a_missing_doi(
 def test_sync_fetches_the_dois_the_notes_cite(
     httpserver: HTTPServer, arxiv: FakeArxiv, tmp_path: Path
 ) -> None:
-    seen = serve(httpserver, "/10.5281/ZENODO.30799", ZENODO)
+    seen = serve_doi(httpserver, "10.5281/ZENODO.30799", ZENODO)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text(

@@ -12,11 +12,11 @@ from paperrefs.csl import parse_csl
 from paperrefs.entry import format_work, work_key
 from pybtex.database import parse_file
 
+from tests.helpers.fake_doi import FIXTURES
 from tests.helpers.paths import require_tool
 
 pytestmark = [pytest.mark.tex, pytest.mark.slow]  # slow: BibTeX, biber and LaTeX
 
-FIXTURES = Path(__file__).parent / "fixtures" / "doi"
 NAMES = [
     {"family": "Del Maestro", "given": "Adrian"},
     {"family": "Maaten", "given": "Laurens", "non-dropping-particle": "van der"},
@@ -56,6 +56,10 @@ def works_bib(folder: Path) -> Path:
             "DOI": f"10.5281/zenodo.{number}",
             "author": NAMES,
             "container-title": container,
+            # A volume and an issue together: BibTeX's styles take both only for articles.
+            "volume": "12",
+            "issue": "3",
+            "page": "101-117",
             "title": f"Works of kind {kind}: <i>Testing</i> &amp; H<sub>2</sub>O",
         }
         work = parse_csl(json.dumps(record).encode())

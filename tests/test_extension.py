@@ -81,7 +81,7 @@ def test_paper_page_shows_metadata_bibtex_and_download(app: SphinxTestApp) -> No
     assert soup.title is not None
     assert soup.title.get_text().startswith("Direct Preference")
     assert "Rafael Rafailov, Archit Sharma" in text_of(page)
-    assert "2023 · arXiv:2305.18290 Published: NeurIPS 2023" in text_of(page)
+    assert "2023 · arXiv:2305.18290 Journal reference: NeurIPS 2023" in text_of(page)
     assert soup.select_one("div.highlight-bibtex pre") is not None
     download = soup.select_one("a.download")
     assert download is not None

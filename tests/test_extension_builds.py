@@ -160,7 +160,12 @@ def test_editing_one_citation_rewrites_only_what_shows_it(make_app: MakeApp, sit
         "genindex.html",
         "index.html",  # the toctree parent of the edited note
         "notes/preferences.html",
+        # TRPO is now cited beside DPO, PPO and Sutton and Barto in DPO's note: every
+        # one of their pages lists it among the papers read with them, and TRPO's lists them.
+        "papers/rafailov2023direct.html",
         "papers/schulman2015trust.html",
+        "papers/schulman2017proximal.html",
+        "papers/sutton2018reinforcement.html",
         "references.html",
         "search.html",
     ]
@@ -178,6 +183,55 @@ def test_rewording_a_citing_sentence_leaves_the_index(make_app: MakeApp, site: P
     rewritten = rewritten_pages(outdir, stamp)
     assert "papers/schulman2017proximal.html" in rewritten  # its "cited in" snippet
     assert "references.html" not in rewritten
+
+
+def test_a_new_co_citation_rewrites_exactly_the_pages_whose_reading_list_changed(
+    make_app: MakeApp, site: Path
+) -> None:
+    """Citing Sutton and Barto in PPO's note changes what PPO and TRPO are read with (and
+    Sutton and Barto's own page); DPO's list (PPO, Sutton and Barto, one note each) and its
+    "cited in" stay as they were, so its page is not rewritten."""
+    first = build(make_app, site)
+    outdir = Path(first.outdir)
+    stamp = time.time()
+    time.sleep(0.05)
+    note = site / "notes" / "policy.md"
+    note.write_text(note.read_text() + "- the textbook: {cite:t}`sutton2018reinforcement`\n")
+    build(make_app, site)
+    assert sorted(rewritten_pages(outdir, stamp)) == [
+        "genindex.html",
+        "index.html",
+        "notes/policy.html",
+        "papers/schulman2015trust.html",  # read with Sutton and Barto now
+        "papers/schulman2017proximal.html",  # read with Sutton and Barto twice now
+        "papers/sutton2018reinforcement.html",
+        "references.html",  # the index and the map
+        "search.html",
+    ]
+    ppo = BeautifulSoup(html(first, "papers/schulman2017proximal"), "html.parser")
+    assert [a["href"] for a in ppo.select("ul.paperrefs-related > li > p > a")] == [
+        "sutton2018reinforcement.html",  # two notes
+        "rafailov2023direct.html",
+        "schulman2015trust.html",
+    ]
+
+
+def test_a_new_title_rewrites_the_pages_that_list_the_paper_as_read_with(
+    make_app: MakeApp, site: Path
+) -> None:
+    """Pages showing a paper's title among the papers read with it are rewritten when the
+    title changes, without a single note being read again."""
+    first = build(make_app, site)
+    outdir = Path(first.outdir)
+    stamp = time.time()
+    time.sleep(0.05)
+    bib = site / "refs.bib"
+    bib.write_text(bib.read_text().replace("An Introduction", "An Introduction, 2nd ed."))
+    build(make_app, site)
+    rewritten = rewritten_pages(outdir, stamp)
+    assert {"papers/rafailov2023direct.html", "papers/schulman2017proximal.html"} <= rewritten
+    assert "papers/schulman2015trust.html" not in rewritten  # never cited beside it
+    assert "2nd ed." in html(first, "papers/rafailov2023direct")
 
 
 def test_editing_an_entry_leaves_pages_that_only_link_to_it(make_app: MakeApp, site: Path) -> None:

@@ -114,6 +114,7 @@ def test_every_paper_is_one_entry_with_only_our_fields(written: Path) -> None:
         "primaryclass",
         "doi",
         "url",
+        "abstract",
     }
     for entry in found.values():
         assert set(entry.fields) <= allowed, entry.key

@@ -22,8 +22,10 @@ from pathlib import Path
 
 import paperrefs
 import pytest
+from pytest_httpserver import HTTPServer
 
 from tests.helpers.fake_arxiv import FakeArxiv
+from tests.helpers.fake_doi import SCIENCE, serve_doi
 from tests.helpers.new_site import BERT, BERT_ID, NOTE
 from tests.helpers.paths import REPO, require_tool
 
@@ -33,6 +35,10 @@ PACKAGE_DATA = [
     "sphinxext/static/paperrefs.css",
     "sphinxext/static/paperrefs-filter.js",
     "sphinxext/static/paperrefs-preview.js",
+    "sphinxext/static/paperrefs-graph.js",
+    "sphinxext/static/force-graph/force-graph.min.js",
+    "sphinxext/static/force-graph/LICENSE",
+    "sphinxext/static/force-graph/PROVENANCE.json",
     *sorted(
         f"templates/{path.relative_to(REPO / 'ext' / 'paperrefs' / 'templates').as_posix()}"
         for path in (REPO / "ext" / "paperrefs" / "templates").rglob("*.tmpl")
@@ -225,9 +231,10 @@ def quickstart_steps() -> list[tuple[str, list[str]]]:
 
 @pytest.mark.slow
 def test_the_quickstart_runs_as_written(
-    dist: dict[str, Path], arxiv: FakeArxiv, tmp_path: Path
+    dist: dict[str, Path], arxiv: FakeArxiv, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     arxiv.add(BERT_ID, version=2, paper=BERT)
+    doi_asked = serve_doi(httpserver, "10.1126/science.169.3946.635", SCIENCE)
     steps = quickstart_steps()
     commands = [command for command, _ in steps]
     assert {"paperrefs add 1810.04805", "git push -u origin main"} <= set(commands)
@@ -255,6 +262,7 @@ def test_the_quickstart_runs_as_written(
     env = clean_environment(
         PATH=f"{shims}{os.pathsep}{os.environ['PATH']}",
         PAPERREFS_ARXIV_API=arxiv.url,
+        PAPERREFS_DOI_URL=httpserver.url_for(""),
         PAPERREFS_THROTTLE_FILE=str(tmp_path / "throttle"),
         GIT_AUTHOR_NAME="Ada Lovelace",
         GIT_AUTHOR_EMAIL="ada@example.org",
@@ -277,6 +285,7 @@ def test_the_quickstart_runs_as_written(
         for line in shown:
             assert line in output.splitlines(), f"{command!r} did not print {line!r}"
     assert arxiv.asked == [BERT_ID]
+    assert len(doi_asked) == 1
     site = work / "mynotes"
     html = site / "docs" / "_build" / "html"
     assert (html / "papers" / "devlin2018bert.html").is_file()

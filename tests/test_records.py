@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from paperrefs.records import (
+    RELATED_LIMIT,
     Action,
     ChangelogItem,
     Citation,
     CitationKind,
     Note,
     Place,
+    Related,
     derive_views,
 )
 
@@ -125,3 +127,54 @@ def test_no_records_give_empty_views_that_keep_the_document_order() -> None:
     assert views.changelog == []
     assert views.doc_order == ORDER
     assert views.doc_order is not ORDER
+
+
+def cited_in(section: str, *keys: str, docname: str = "notes/policy") -> list[Citation]:
+    return [
+        Citation(Place(docname, section, section, line, ""), key, CitationKind.ARXIV)
+        for line, key in enumerate(keys, start=1)
+    ]
+
+
+def test_papers_read_with_a_paper_are_ranked_by_how_many_sections_cite_both() -> None:
+    citations = [
+        cited_in("a", "ppo", "trpo", "dpo")
+        + cited_in("b", "ppo", "trpo")
+        + cited_in("c", "ppo", "trpo", "ppo"),  # twice in one section counts once
+        cited_in("a", "ppo", "dpo", docname="notes/preferences"),
+    ]
+    views = derive_views([], citations, ORDER)
+    assert views.related["ppo"] == [Related("trpo", 3), Related("dpo", 2)]
+    assert views.related["dpo"] == [Related("ppo", 2), Related("trpo", 1)]
+    assert views.related["trpo"] == [Related("ppo", 3), Related("dpo", 1)]
+
+
+def test_equal_counts_come_in_key_order_and_a_paper_is_never_read_with_itself() -> None:
+    citations = [cited_in("a", "k", "zeta", "alpha", "mid", "k")]
+    views = derive_views([], citations, ORDER)
+    assert views.related["k"] == [Related("alpha", 1), Related("mid", 1), Related("zeta", 1)]
+    assert all(related.key != key for key, rows in views.related.items() for related in rows)
+
+
+def test_a_paper_page_lists_a_handful_of_papers_at_most() -> None:
+    keys = [f"p{number:02}" for number in range(12)]
+    citations = [cited_in("a", *keys), cited_in("b", "p00", "p11")]
+    related = derive_views([], citations, ORDER).related
+    assert len(related["p00"]) == RELATED_LIMIT
+    assert related["p00"][0] == Related("p11", 2)
+    assert [row.key for row in related["p00"][1:]] == ["p01", "p02", "p03", "p04"]
+
+
+def test_a_paper_cited_alone_has_no_related_papers() -> None:
+    views = derive_views([], [cited_in("a", "alone"), cited_in("b", "x", "y")], ORDER)
+    assert "alone" not in views.related
+
+
+def test_topics_are_the_pages_holding_notes_with_every_key_they_cite() -> None:
+    notes = [[note("notes/policy", 1, "trpo")], [note("notes/preferences", 2, "")]]
+    citations = [
+        [cite("notes/policy", 1, "trpo", CitationKind.NOTE), cite("notes/policy", 5, "ppo")],
+        [cite("index", 3, "dpo")],  # a page that only cites is no topic
+    ]
+    views = derive_views(notes, citations, ORDER)
+    assert views.topics == {"notes/policy": ["ppo", "trpo"], "notes/preferences": []}

@@ -111,6 +111,19 @@ def test_right_after_init_add_check_and_every_format_pass(
     assert (html / "feed.xml").is_file() == bool(url)
     if url:
         assert f'href="{url}/notes/transformers.html' in (html / "feed.xml").read_text()
+    # So does the sitemap, which lists the paper pages too; link previews and the favicon
+    # need nothing.
+    assert (html / "sitemap.xml").is_file() == bool(url)
+    if url:
+        sitemap = (html / "sitemap.xml").read_text(encoding="utf-8")
+        assert f"<loc>{url}/papers/devlin2018bert.html</loc>" in sitemap
+    page = BeautifulSoup(seeded, "html.parser")
+    preview = page.find("meta", attrs={"property": "og:description"})
+    assert preview is not None
+    assert str(preview["content"]).startswith("Attention Is All You Need — Ashish Vaswani")
+    icon = page.find("link", rel="icon")
+    assert icon is not None
+    assert (html / "papers" / str(icon["href"])).resolve().is_file()
 
 
 @pytest.mark.parametrize("name", SITE_PATHS)

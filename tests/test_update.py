@@ -47,6 +47,7 @@ def meta(text: str, paper: Paper) -> PaperMetadata:
         primary_category=paper.category,
         doi=paper.doi,
         journal_ref=paper.journal_ref,
+        abstract=f"About {text}.",  # what the fake arXiv serves as the summary
     )
 
 
@@ -112,7 +113,9 @@ def test_a_title_a_person_changed_is_kept_and_reported(arxiv: FakeArxiv, tmp_pat
     bib = bib_with(tmp_path, edited)
     answer(arxiv, ("2401.00001v3", V3), ("2401.00001v1", V1))
     run = run_paperrefs(["update", "--apply", "--bib", str(bib)], tmp_path, arxiv.url)
-    assert "title differs from arXiv's and was set by hand: kept" in run.stderr
+    assert "title differs from arXiv's and was set by hand or is not paperrefs' own: kept" in (
+        run.stderr
+    )
     entry = read_bib(bib).get("tester2024first")
     assert entry is not None
     assert entry.fields["title"] == "A First Title, as I like it"
@@ -141,10 +144,10 @@ def test_a_name_that_is_no_entry_is_bad_input(arxiv: FakeArxiv, tmp_path: Path) 
     bib = bib_with(tmp_path, PRISTINE)
     run = run_paperrefs(["update", "nosuchkey", "--bib", str(bib)], tmp_path, arxiv.url)
     assert run.returncode == 2
-    assert "'nosuchkey' is neither a key nor an arXiv ID" in run.stderr
+    assert "'nosuchkey' is neither a key, an arXiv ID nor a DOI of an entry" in run.stderr
     book = run_paperrefs(["update", "aaa2020book", "--bib", str(bib)], tmp_path, arxiv.url)
     assert book.returncode == 2
-    assert "aaa2020book is not an arXiv entry" in book.stderr
+    assert "aaa2020book has neither an arXiv eprint nor a DOI" in book.stderr
     assert arxiv.asked == []
 
 

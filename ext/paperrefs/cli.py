@@ -23,7 +23,7 @@ from tqdm import tqdm
 import paperrefs
 from paperrefs import scaffold
 from paperrefs.arxiv import BATCH_SIZE, DEFAULT_RETRY_BUDGET, DEFAULT_TIMEOUT, ArxivClient
-from paperrefs.bibfile import BibError
+from paperrefs.bibfile import BibError, read_bib
 from paperrefs.checks import check_project
 from paperrefs.conffile import ConfError
 from paperrefs.doi import DoiClient, doi_url
@@ -43,7 +43,15 @@ from paperrefs.location import Location
 from paperrefs.project import Project, resolve
 from paperrefs.scan import scan_docs
 from paperrefs.throttle import MIN_INTERVAL
-from paperrefs.updating import apply_updates, check_updates, describe, latest_summary
+from paperrefs.updating import (
+    UpdateReport,
+    apply_updates,
+    check_arxiv,
+    check_dois,
+    count_requests,
+    describe,
+    select_entries,
+)
 
 DEFAULT_BIB = "bib/papers.bib"
 EXIT_OK = 0
@@ -132,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     update = commands.add_parser(
         "update",
         parents=[common, fetch],
-        help="report what changed on arXiv since entries were written; --apply writes it",
+        help="report what changed on arXiv or doi.org since entries were written; --apply "
+        "writes what paperrefs wrote",
         epilog="Exit codes: 0 all checked; 1 some entries could not be checked; 2 bad input; "
         f"{EXIT_OUTDATED} with --check when an entry is out of date.",
     )
@@ -140,13 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
         "entries",
         nargs="*",
         metavar="KEY-OR-ID",
-        help="entries to check, by key or arXiv ID (default: every arXiv entry)",
+        help="entries to check, by key, arXiv ID or DOI (default: every entry with an arXiv "
+        "eprint or a DOI)",
     )
     mode = update.add_mutually_exclusive_group()
     mode.add_argument(
         "--apply",
         action="store_true",
-        help="write what paperrefs itself wrote and arXiv changed; hand-set values are kept",
+        help="write what paperrefs itself wrote and the record changed, and fill in fields "
+        "that appeared; values set by hand are kept",
     )
     mode.add_argument(
         "--check",
@@ -280,6 +291,21 @@ class Progress:
             self.bar.close()
 
 
+def arxiv_client(args: argparse.Namespace) -> ArxivClient:
+    return ArxivClient(api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget)
+
+
+def doi_client(args: argparse.Namespace) -> DoiClient:
+    """doi.org (or the --doi-url stand-in), introduced with the user's contact address."""
+    environment = Environment.read()
+    return DoiClient(
+        doi_url(args.doi_url, environment),
+        contact=args.contact or environment.contact,
+        timeout=args.timeout,
+        retry_budget=args.retry_budget,
+    )
+
+
 def fetch_arxiv(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
     """Fetch what the bib lacks from arXiv, with a progress bar on a terminal."""
     progress = Progress(
@@ -289,11 +315,8 @@ def fetch_arxiv(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
         ),
         "id",
     )
-    client = ArxivClient(
-        api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget
-    )
     existed = args.bib.exists()
-    with client:
+    with arxiv_client(args) as client:
         try:
             report = add_ids(args.bib, ids, client, progress.advance, progress.start)
         finally:
@@ -305,12 +328,10 @@ def fetch_arxiv(args: argparse.Namespace, ids: list[ArxivId]) -> AddReport:
 
 def fetch_dois(args: argparse.Namespace, dois: list[Doi]) -> AddReport:
     """Fetch what the bib lacks from doi.org, one DOI at a time, with a progress bar."""
-    environment = Environment.read()
-    base = doi_url(args.doi_url, environment)
-    progress = Progress(lambda count: f"fetching {count} DOI record(s) from {base}", "doi")
-    contact = args.contact or environment.contact
-    client = DoiClient(base, contact=contact, timeout=args.timeout, retry_budget=args.retry_budget)
-    with client:
+    progress = Progress(
+        lambda count: f"fetching {count} DOI record(s) from {doi_url(args.doi_url)}", "doi"
+    )
+    with doi_client(args) as client:
         try:
             return add_dois(args.bib, dois, client, progress.advance, progress.start)
         finally:
@@ -387,36 +408,49 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_update(args: argparse.Namespace) -> int:
-    progress = Progress(
-        lambda count: f"asking arXiv about {count} record(s) (at most {BATCH_SIZE} per request)",
-        "id",
-    )
-    client = ArxivClient(
-        api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget
-    )
-    with client:
-        try:
-            report = check_updates(args.bib, args.entries, client, progress.advance, progress.start)
-        except ValueError as error:
-            raise UsageError(str(error)) from None
-        finally:
-            progress.close()
-    for update in report.outdated:
-        say(f"{update.key} (arXiv:{update.arxiv_id}): {latest_summary(update)}")
+    try:
+        selection = select_entries(read_bib(args.bib), args.entries)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    arxiv_count, doi_count = count_requests(selection)
+    report = UpdateReport()
+    if selection.arxiv:
+        progress = Progress(
+            lambda count: f"asking arXiv about {count} record(s), at most {BATCH_SIZE} a request",
+            "id",
+        )
+        with arxiv_client(args) as client:
+            progress.start(arxiv_count)
+            try:
+                report.merge(check_arxiv(selection.arxiv, client, progress.advance))
+            finally:
+                progress.close()
+    if selection.doi:
+        progress = Progress(lambda count: f"asking doi.org about {count} record(s)", "doi")
+        with doi_client(args) as doi_session:
+            progress.start(doi_count)
+            try:
+                report.merge(check_dois(selection.doi, doi_session, progress.advance))
+            finally:
+                progress.close()
+    for update in report.changed:
+        say(f"{update.key} ({update.label}): {update.summary}")
         for change in update.changes:
-            say(f"  {describe(change)}")
-    for key in report.missing:
-        say(f"error: {key}: arXiv has no paper for its eprint; check the entry for a typo")
+            say(f"  {describe(change, update)}")
+    for key, reason in report.missing.items():
+        say(f"error: {key}: {reason}; check the entry for a typo")
     for key, reason in report.failed.items():
-        say(f"error: {key}: could not ask arXiv: {reason}")
-    if args.apply and report.outdated:
+        say(f"error: {key}: {reason}")
+    if args.apply and any(update.applicable for update in report.updates):
         written = apply_updates(args.bib, report)
         say(f"updated {len(written)} entr{'y' if len(written) == 1 else 'ies'} in {args.bib}")
-    checked, outdated = len(report.updates), len(report.outdated)
-    say(f"{checked} entr{'y' if checked == 1 else 'ies'} checked, {outdated} out of date")
+    checked, stale = len(report.updates), len(report.stale)
+    kept = sum(bool(update.conflicts) for update in report.updates)
+    summary = f"{checked} entr{'y' if checked == 1 else 'ies'} checked, {stale} out of date"
+    say(summary + (f", {kept} with values kept as they are" if kept else ""))
     if report.failed or report.missing:
         return EXIT_UNRESOLVED
-    if args.check and outdated:
+    if args.check and stale:
         return EXIT_OUTDATED
     return EXIT_OK
 

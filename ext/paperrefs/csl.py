@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -58,6 +59,7 @@ class Work:
     issue: str = ""
     pages: str = ""
     url: str = ""
+    abstract: str = ""
 
 
 # CSL's own types and Crossref's, as far as BibTeX has an entry type for them.
@@ -93,6 +95,12 @@ def parse_csl(body: bytes) -> Work:
         record = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise NotCsl(f"not JSON ({exc.__class__.__name__})") from None
+    if isinstance(record, list) and len(record) == 1:
+        record = record[0]  # citeproc's input format: a list of items, here of one
+    if isinstance(record, dict) and isinstance(record.get("message"), dict):
+        # Crossref's REST API (api.crossref.org/works/DOI) wraps the same fields in an
+        # envelope; a --doi-url pointed at it is understood too.
+        record = record["message"]
     if not isinstance(record, dict) or not isinstance(record.get("type"), str):
         raise NotCsl("not a CSL-JSON record (no type)")
     try:
@@ -106,13 +114,27 @@ def parse_csl(body: bytes) -> Work:
         authors=_people(record.get("author")),
         editors=_people(record.get("editor")),
         year=_year(record),
-        container=plain_text(_first(record.get("container-title"))),
+        container=_container(record),
         publisher=plain_text(_first(record.get("publisher"))),
         volume=plain_text(_first(record.get("volume"))),
         issue=plain_text(_first(record.get("issue"))),
-        pages=plain_text(_first(record.get("page"))).replace("-", "--"),
+        pages=_DASHES.sub("--", plain_text(_first(record.get("page")))),
         url=str(record.get("URL", "")) if isinstance(record.get("URL"), str) else "",
+        abstract=abstract_text(_first(record.get("abstract"))),
     )
+
+
+_DASHES = re.compile(r"\s*(?:--|[-\u2010-\u2013])\s*")  # page ranges: 635-641, 635–641
+
+
+def _container(record: Mapping[str, Any]) -> str:
+    """Where the work appeared; for a preprint (Crossref's posted-content), its server."""
+    container = plain_text(_first(record.get("container-title")))
+    institution = record.get("institution")
+    if not container and isinstance(institution, list) and institution:
+        first = institution[0]
+        container = plain_text(_first(first.get("name"))) if isinstance(first, dict) else ""
+    return container
 
 
 def _title(record: Mapping[str, Any]) -> str:
@@ -164,7 +186,14 @@ def _year(record: Mapping[str, Any]) -> str:
             year = parts[0][0]
             if isinstance(year, int | str) and str(year).isdigit():
                 return str(year)
+        # DataCite and older deposits give some dates as text: "2016", "2016-05-04".
+        text = date.get("raw") or date.get("literal") if isinstance(date, dict) else None
+        if isinstance(text, str) and (found := _YEAR.search(text)):
+            return found.group()
     return ""
+
+
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 
 
 class _TextOnly(HTMLParser):
@@ -174,6 +203,56 @@ class _TextOnly(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
+
+
+# JATS and HTML elements that end a line of text: their neighbours must not run together.
+_BLOCKS = frozenset({"p", "sec", "title", "list-item", "li", "br", "div", "label", "caption"})
+# Heading words publishers put before the abstract itself ("Abstract. During ...").
+_ABSTRACT_HEADING = re.compile(r"^(?:abstract|summary)\s*[.:]?\s+", re.IGNORECASE)
+
+
+class _AbstractText(HTMLParser):
+    """The text of an abstract in JATS or HTML, with each block a sentence apart and the
+    first heading (``<jats:title>Abstract</jats:title>``) left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.in_heading = False
+        self.skipping = 0  # depth inside script or style, whose text is no text at all
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        name = tag.rpartition(":")[2]
+        if name in {"script", "style"}:
+            self.skipping += 1
+        elif name == "title" and not "".join(self.parts).strip():
+            self.in_heading = True
+        if name in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        name = tag.rpartition(":")[2]
+        if name in {"script", "style"}:
+            self.skipping = max(0, self.skipping - 1)
+        elif name == "title":
+            self.in_heading = False
+        if name in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not (self.in_heading or self.skipping):
+            self.parts.append(data)
+
+
+def abstract_text(value: str) -> str:
+    """A CSL ``abstract`` as plain text: JATS (``<jats:p>``) or HTML reduced to its words,
+    paragraphs kept apart, a leading "Abstract" heading dropped."""
+    if "<" in value:
+        parser = _AbstractText()
+        parser.feed(value)
+        parser.close()
+        value = "".join(parser.parts)
+    return _ABSTRACT_HEADING.sub("", plain_text(value))
 
 
 def plain_text(value: str) -> str:

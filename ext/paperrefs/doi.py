@@ -106,7 +106,7 @@ class DoiClient:
         for doi in dict.fromkeys(dois):
             url = f"{self.base_url}/{quote(doi.value, safe='/:;()._-')}"
             try:
-                work = self._session.request(url, _interpret, accepted=frozenset({200, 404}))
+                work = self._session.request(url, _interpret, accepted=frozenset({200, 404, 406}))
             except RequestFailed as exc:
                 result.failed[doi] = exc.reason
             else:
@@ -124,6 +124,13 @@ class DoiClient:
 def _interpret(answer: Answer) -> Work | None:
     if answer.status == 404:
         return None
+    if answer.status == 406:
+        # doi.org forwards content negotiation to the agency that registered the DOI;
+        # some agencies offer no CSL-JSON at all.
+        raise RequestFailed(
+            "the agency that registered this DOI offers no CSL-JSON metadata (HTTP 406); "
+            "write its entry by hand"
+        )
     kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in {"text/html", "application/xhtml+xml"}:
         # A landing page instead of metadata: the agency does not negotiate for this DOI.

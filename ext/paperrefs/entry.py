@@ -131,7 +131,8 @@ def format_entry(key: str, meta: PaperMetadata) -> str:
     field per line, trailing commas) so that regenerating an entry gives the same bytes.
     The bibliography cites the paper, so ``eprint`` is unversioned; the version the
     metadata describes, when known, is kept in biblatex's ``version`` field, which
-    BibTeX's styles ignore and biber's data model accepts.
+    BibTeX's styles ignore and biber's data model accepts; so is the abstract, last
+    because it is long.
     """
     arxiv_id = meta.arxiv_id
     fields = [
@@ -145,6 +146,7 @@ def format_entry(key: str, meta: PaperMetadata) -> str:
         ("doi", _doi(meta)),
         ("url", f"https://arxiv.org/abs/{arxiv_id.base}"),
         ("note", escape_latex(clean_text(meta.journal_ref or ""))),
+        ("abstract", escape_abstract(meta.abstract)),
     ]
     return render_entry("misc", key, fields)
 
@@ -158,6 +160,15 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "book": ("publisher",),
     "phdthesis": ("school",),
     "techreport": ("institution",),
+}
+# Which of volume, number and pages each entry type takes, in biber's data model.
+_NUMBERING: dict[str, frozenset[str]] = {
+    "article": frozenset({"volume", "number", "pages"}),
+    "inproceedings": frozenset({"volume", "number", "pages"}),
+    "incollection": frozenset({"volume", "number", "pages"}),
+    "book": frozenset({"volume", "number", "pages"}),
+    "techreport": frozenset({"number", "pages"}),
+    "phdthesis": frozenset({"pages"}),
 }
 # The field that names where a work appeared, and the one that names its publisher.
 _CONTAINER = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
@@ -201,12 +212,19 @@ def format_work(key: str, work: Work) -> str:
     else:
         fields.append((_CONTAINER.get(kind, ""), container))
         fields.append((_PUBLISHER.get(kind, ""), publisher))
+    numbering = _NUMBERING.get(kind, frozenset())
+    volume = clean_text(work.volume) if "volume" in numbering else ""
+    # BibTeX's styles refuse a number beside a volume in anything but an article.
+    issue = clean_text(work.issue) if "number" in numbering else ""
+    if volume and kind != "article":
+        issue = ""
     fields += [
-        ("volume", escape_latex(clean_text(work.volume))),
-        ("number", escape_latex(clean_text(work.issue))),
-        ("pages", escape_latex(clean_text(work.pages))),
+        ("volume", escape_latex(volume)),
+        ("number", escape_latex(issue)),
+        ("pages", escape_latex(clean_text(work.pages)) if "pages" in numbering else ""),
         ("doi", work.doi.value),
         ("url", work.doi.url),
+        ("abstract", escape_abstract(work.abstract)),
     ]
     return render_entry(kind, key, [(name, value) for name, value in fields if name])
 
@@ -279,6 +297,13 @@ def clean_text(text: str) -> str:
 def escape_latex(text: str) -> str:
     """Escape the characters LaTeX or BibTeX would interpret; everything else stays Unicode."""
     return _LATEX_SPECIALS.sub(lambda match: _LATEX_ESCAPES[match.group()], text)
+
+
+def escape_abstract(abstract: str) -> str:
+    """An abstract as one escaped line. Its TeX (``$p$``) is escaped like any text: authors'
+    TeX is not always valid, and one stray brace or ``%`` would break the whole file for
+    BibTeX. Pages read the math back and render it (``text.tex_segments``)."""
+    return escape_latex(clean_text(abstract))
 
 
 def protect_title(title: str) -> str:

@@ -8,21 +8,28 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 
 from paperrefs.bibfile import BibEntry, KeyIndex, read_bib
 from paperrefs.ids import ArxivId, Doi, normalize_doi
 from paperrefs.names import parse_bibtex
-from paperrefs.text import is_web_url, latex_to_text, page_slug
+from paperrefs.text import is_web_url, latex_to_text, page_slug, tex_to_plain
 
 _AUTHOR_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
+# Only the paper's own page shows the entry's text; its line is where warnings point.
+_NOT_SHOWN_ELSEWHERE = frozenset({"bibtex", "line"})
 
 
 @dataclass(frozen=True)
 class Paper:
-    """One bibliography entry, ready for display."""
+    """One bibliography entry, ready for display.
+
+    ``title`` and ``abstract`` are text that may hold inline TeX math (``$\\omega$Test``),
+    as the bib's value reads once its escapes are undone: pages render that math, and
+    everything that needs plain text uses ``display_title`` and ``plain_abstract``.
+    """
 
     key: str
     entry_type: str
@@ -38,6 +45,9 @@ class Paper:
     aliases: tuple[str, ...] = ()
     surnames: tuple[str, ...] = ()  # of ``authors``, in order, particles included
     version: int | None = None  # the arXiv version the entry was made from, when recorded
+    category: str = ""  # arXiv's primary category ("cs.LG"), when the entry names one
+    abstract: str = ""
+    et_al: bool = False  # the author list ends in BibTeX's "and others"
 
     def older_than_recorded(self, covered: int | None) -> bool:
         """Whether a note covering version ``covered`` predates the entry's version."""
@@ -53,6 +63,8 @@ class Paper:
         names = self.surnames
         if not names:
             return "Anonymous"
+        if self.et_al:
+            return f"{names[0]} et al."
         if len(names) == 1:
             return names[0]
         if len(names) == 2:
@@ -65,7 +77,22 @@ class Paper:
 
     @property
     def display_title(self) -> str:
-        return self.title or "(untitled)"
+        """The title as plain text, its math read as Unicode: for feeds, tooltips, search."""
+        return tex_to_plain(self.title) or "(untitled)"
+
+    @property
+    def tex_title(self) -> str:
+        """The title with its inline math, for pages that render math."""
+        return self.title if self.display_title != "(untitled)" else "(untitled)"
+
+    @property
+    def plain_abstract(self) -> str:
+        return tex_to_plain(self.abstract)
+
+    @property
+    def author_list(self) -> str:
+        """Every author, "et al." closing a list that ends in "and others"."""
+        return ", ".join(self.authors) + (", et al." if self.et_al and self.authors else "")
 
     @property
     def abs_url(self) -> str | None:
@@ -90,8 +117,20 @@ class Paper:
 
     @cached_property
     def digest(self) -> str:
-        """Changes whenever anything a page shows about this paper changes."""
+        """Changes whenever anything in the entry changes: the paper's own page shows it all."""
         return hashlib.sha256(self.bibtex.encode("utf-8")).hexdigest()[:16]
+
+    @cached_property
+    def shown_digest(self) -> str:
+        """Changes whenever what other pages show of the paper changes (its card, a short
+        citation, a tooltip): every display value, but not the entry's text, so a page
+        that cards a paper is not rewritten for a volume or page range it does not show."""
+        shown = [
+            (item.name, getattr(self, item.name))
+            for item in fields(self)
+            if item.name not in _NOT_SHOWN_ELSEWHERE
+        ]
+        return hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()[:16]
 
 
 class Library:
@@ -127,13 +166,16 @@ class Library:
         entry = self._index.by_doi(doi)
         return self.papers[entry.key] if entry else None
 
-    def digests(self) -> dict[str, str]:
-        return {key: paper.digest for key, paper in self.papers.items()}
+    def shown_digests(self) -> dict[str, str]:
+        return {key: paper.shown_digest for key, paper in self.papers.items()}
 
 
 def paper_from_entry(entry: BibEntry) -> Paper:
     fields = entry.fields
-    names = [parse_bibtex(name) for name in _AUTHOR_SPLIT.split(fields.get("author", "")) if name]
+    written = [name.strip() for name in _AUTHOR_SPLIT.split(fields.get("author", ""))]
+    # BibTeX's own spelling of "and more authors": the bare word, lower-case, at the end.
+    et_al = len(written) > 1 and written[-1] == "others"
+    names = [parse_bibtex(name) for name in (written[:-1] if et_al else written) if name]
     shown = [(latex_to_text(name.display), latex_to_text(name.surname)) for name in names]
     shown = [(display, surname) for display, surname in shown if display]
     url = fields.get("url", "").strip()
@@ -153,12 +195,21 @@ def paper_from_entry(entry: BibEntry) -> Paper:
         line=entry.line,
         aliases=tuple(entry.aliases),
         version=_version(fields.get("version", "")),
+        category=_category(fields.get("primaryclass", "")),
+        abstract=latex_to_text(fields.get("abstract", "")),
+        et_al=et_al,
     )
 
 
 def _version(value: str) -> int | None:
     value = value.strip().lstrip("vV")
     return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def _category(value: str) -> str:
+    """An arXiv category as readers and class names can hold it, or "" for anything else."""
+    value = value.strip()
+    return value if re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", value) else ""
 
 
 def _venue(fields: Mapping[str, str]) -> str:

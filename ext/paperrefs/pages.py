@@ -10,6 +10,7 @@ a removed entry survives.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from paperrefs.fsutil import write_if_changed
@@ -46,6 +47,12 @@ def download_name(paper: Paper) -> str:
 
 def single_entry(paper: Paper) -> str:
     return paper.bibtex if paper.bibtex.endswith("\n") else paper.bibtex + "\n"
+
+
+def entries_text(papers: Iterable[Paper]) -> str:
+    """Several entries as one bib file: each as in the bib, sorted by key, a blank line
+    between them, as the bib itself is laid out."""
+    return "\n".join(single_entry(paper) for paper in sorted(papers, key=lambda p: p.key))
 
 
 def write_stubs(folder: Path, files: dict[str, str]) -> None:

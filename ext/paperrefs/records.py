@@ -11,6 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+# A paper page lists at most this many papers read with it.
+RELATED_LIMIT = 5
+
 
 class CitationKind(StrEnum):
     """The four ways a note cites a paper."""
@@ -69,6 +72,14 @@ class ChangelogItem:
 
 
 @dataclass(frozen=True)
+class Related:
+    """A paper read with another: how many sections of the notes cite both."""
+
+    key: str
+    shared: int
+
+
+@dataclass(frozen=True)
 class Views:
     """Cross-document views, derived from every document's records."""
 
@@ -76,6 +87,39 @@ class Views:
     notes_by_key: dict[str, list[Note]]
     changelog: list[ChangelogItem]  # newest first
     doc_order: dict[str, int]
+    related: dict[str, list[Related]]  # key -> the papers most often cited beside it
+    topics: dict[str, list[str]]  # page holding notes -> every key its page cites, sorted
+
+
+def section_of(place: Place) -> tuple[str, str]:
+    """The section a place stands in: a note, for citing purposes, is one section."""
+    return (place.docname, place.anchor)
+
+
+def related_papers(
+    backlinks: Mapping[str, Iterable[Citation]], limit: int = RELATED_LIMIT
+) -> dict[str, list[Related]]:
+    """For each paper, the papers cited in the same sections most often.
+
+    Ranked by how many sections cite both, then by key, so that equal counts come out in
+    the same order on every build; a paper is never related to itself.
+    """
+    keys_by_section: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, cited in backlinks.items():
+        for citation in cited:
+            keys_by_section[section_of(citation.place)].add(key)
+    shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for keys in keys_by_section.values():
+        for key in keys:
+            for other in keys - {key}:
+                shared[key][other] += 1
+    return {
+        key: [
+            Related(other, count)
+            for other, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        ]
+        for key, counts in sorted(shared.items())
+    }
 
 
 def derive_views(
@@ -94,8 +138,11 @@ def derive_views(
             backlinks[citation.key].append(citation)
     notes_by_key: dict[str, list[Note]] = defaultdict(list)
     changelog: list[ChangelogItem] = []
+    # A topic is a page holding notes; a page that only cites papers is not one.
+    topics: dict[str, set[str]] = {}
     for document_notes in notes:
         for note in document_notes:
+            topics.setdefault(note.place.docname, set())
             if note.key:
                 notes_by_key[note.key].append(note)
             if note.added:
@@ -108,4 +155,15 @@ def derive_views(
     # Newest first; within a day, in reading order of the site.
     changelog.sort(key=lambda item: position(item.note.place))
     changelog.sort(key=lambda item: item.date, reverse=True)
-    return Views(dict(backlinks), dict(notes_by_key), changelog, dict(doc_order))
+    for key, cited in backlinks.items():
+        for citation in cited:
+            if citation.place.docname in topics:
+                topics[citation.place.docname].add(key)
+    return Views(
+        backlinks=dict(backlinks),
+        notes_by_key=dict(notes_by_key),
+        changelog=changelog,
+        doc_order=dict(doc_order),
+        related=related_papers(backlinks),
+        topics={doc: sorted(keys) for doc, keys in sorted(topics.items())},
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
 
 SNIPPET_LENGTH = 160  # characters of a note quoted beside a link to it
+PREVIEW_ABSTRACT_LENGTH = 240  # characters of an abstract in a citation's hover preview
 
 _SPACES = re.compile(r"\s+")
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -23,6 +25,87 @@ _ANCHOR_UNSAFE = re.compile(r"[^a-z0-9]+")
 # Anything pylatexenc would turn into something else than itself: macros, math, specials,
 # ligatures (``--``, ``''``, ``?` ``). Braces alone only group, so they are simply dropped.
 _NEEDS_LATEX = re.compile(r"[\\$%&#^_~`]|--|''")
+
+
+# Inline TeX math as titles and abstracts write it: $$...$$, \\(...\\) and $...$, where a
+# single dollar opens before a non-space and closes after one, not followed by a digit
+# ("costs $5 and $10" stays text, as in pandoc). An escaped dollar never delimits.
+_INLINE_MATH = re.compile(
+    r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$"
+    r"|\\\((?P<paren>.+?)\\\)"
+    r"|(?<!\\)\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d)"
+)
+# Macros MathJax turns into links, styles, HTML attributes or page-wide definitions: math
+# from untrusted metadata holding one of them is shown as text, never handed to MathJax.
+_UNSAFE_MATH = re.compile(
+    r"\\(?:href|url|class|cssId|style|html[A-Za-z]*|require|unicode|data|mmlToken|bbox"
+    r"|toggle|mathtip|texttip|action|tag|label|ref|eqref|def|gdef|edef|xdef|let"
+    r"|newcommand|renewcommand|providecommand|newenvironment|renewenvironment"
+    r"|DeclareMathOperator|Newextarrow|begingroup|endgroup)(?![A-Za-z])"
+)
+# The escapes authors write in the text around math, read as the characters they stand for.
+_TEXT_ESCAPES = re.compile(r"\\([$%&#_])")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a title or abstract: plain text, or the TeX source of inline math."""
+
+    text: str
+    math: bool = False
+
+
+def tex_segments(text: str) -> list[Segment]:
+    """``text`` split into plain runs and inline math, in order; adjacent runs never both text.
+
+    Math holding a macro MathJax could turn into markup stays text, delimiters and all.
+    """
+    segments: list[Segment] = []
+    position = 0
+    for match in _INLINE_MATH.finditer(text):
+        tex = match["display"] or match["paren"] or match["inline"]
+        if _UNSAFE_MATH.search(tex):
+            continue
+        if match.start() > position:
+            segments.append(Segment(_unescape(text[position : match.start()])))
+        segments.append(Segment(tex, math=True))
+        position = match.end()
+    if position < len(text):
+        segments.append(Segment(_unescape(text[position:])))
+    return segments
+
+
+def tex_to_plain(text: str) -> str:
+    """A title or abstract as plain text: its math read as Unicode (``$\\omega$`` is ω)."""
+    if "$" not in text and "\\" not in text:
+        return text
+    return one_line(
+        "".join(
+            math_to_plain(segment.text) if segment.math else segment.text
+            for segment in tex_segments(text)
+        )
+    )
+
+
+def math_to_plain(tex: str) -> str:
+    """Inline math as text: Greek letters and symbols as Unicode, the rest as written."""
+    try:
+        text = math_converter().latex_to_text(tex)
+    except Exception:  # pylatexenc raises assorted errors on odd input; keep the source
+        text = tex
+    return one_line(text)
+
+
+def _unescape(text: str) -> str:
+    return _TEXT_ESCAPES.sub(r"\1", text)
+
+
+@cache
+def math_converter() -> LatexNodes2Text:
+    """pylatexenc reading math as text, for the plain form of titles and abstracts."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 
 
 @cache

@@ -3,8 +3,9 @@
 Every run gets the API address in ``PAPERREFS_ARXIV_API`` and a private rate-limit stamp
 in ``PAPERREFS_THROTTLE_FILE`` (``cwd/throttle`` unless told), so runs never share the
 3-second spacing with each other or with the user's own runs. Without an API address the
-command is pointed at a port where nothing listens: a run that should not fetch and does
-fails at once, and never reaches the real arXiv.
+command is pointed at a port where nothing listens, and so is doi.org unless the test gives
+``--doi-url``: a run that should not fetch and does fails at once, and never reaches the
+real arXiv or doi.org.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NO_SERVER = "http://127.0.0.1:9/api/query"  # the discard port: nothing listens there
+NO_DOI_SERVER = "http://127.0.0.1:9"  # doi.org's stand-in unless a test gives --doi-url
 
 # Runs the command and, at exit, records its peak resident memory. VmHWM belongs to the
 # process image, so unlike ru_maxrss it does not include pytest's memory from before exec.
@@ -51,6 +53,7 @@ def environment(api_url: str, throttle: Path) -> dict[str, str]:
     return {
         **os.environ,
         "PAPERREFS_ARXIV_API": api_url,
+        "PAPERREFS_DOI_URL": NO_DOI_SERVER,
         "PAPERREFS_THROTTLE_FILE": str(throttle),
     }
 

@@ -2,9 +2,9 @@
 
 paperrefs loads it (``setup``), so ``{cite}`` keeps working as other Sphinx users expect,
 and mends the places where its behaviour would break a paperrefs promise: a broken bib,
-bibliographies that point at a moved file, links from untrusted URLs, pages re-read
-because the bib's time moved while its bytes did not, and a pass over every cited entry
-on every build, whatever changed.
+bibliographies that point at a moved file, links from untrusted URLs, the escapes paperrefs
+writes that pybtex does not read back, pages re-read because the bib's time moved while its
+bytes did not, and a pass over every cited entry on every build, whatever changed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
@@ -24,10 +25,17 @@ from sphinxcontrib.bibtex import env_updated as bibtex_env_updated
 from sphinxcontrib.bibtex.domain import get_docnames
 
 from paperrefs.fsutil import write_if_changed
+from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import domain_of
 from paperrefs.sphinxext.settings import settings_of
 from paperrefs.sphinxext.warnings import status
-from paperrefs.text import is_web_url
+from paperrefs.text import is_web_url, tex_to_plain
+
+# What pybtex's decoder (latexcodec) leaves of the entry writer's escapes: it knows \% \& \#
+# \_ and \textbackslash, but keeps \$ and the literal-brace and caret macros as written (with
+# one space where their empty group stood).
+_UNREAD_ESCAPES = re.compile(r"\\(\$)|\\(textbraceleft|textbraceright|textasciicircum)\b ?")
+_CHARACTERS = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^"}
 
 
 def give_bibtex_what_parses(app: Sphinx) -> None:
@@ -205,3 +213,81 @@ def plain(value: object) -> object:
         items = [plain(item) for item in value]
         return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
     return value if isinstance(value, str | int | float | bool | None) else str(value)
+
+
+def read_escapes_back(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: a rendered bibliography shows what the entry writer escaped as
+    the text it was, a title's TeX math as math where pages render math, and a list of
+    authors that ends in BibTeX's "others" as "et al.", as paper pages do.
+
+    ``\\$\\textbackslash{}omega\\$Test`` in the bib reaches the page as ``\\$\\omega\\$Test``
+    from pybtex; here it becomes ``$\\omega$Test``, then the same text and math nodes as on
+    paper pages (which the LaTeX builder turns into plain text). A ``{cite}``'s tooltip gets
+    the plain text.
+    """
+    entries = list(doctree.findall(nodes.citation))
+    inlines = doctree.findall(nodes.inline)
+    citing = [node for node in inlines if "bibtex-citation" in node["classes"]]
+    if not (entries or citing):  # most pages: no need to look at every citation of the site
+        return
+    et_al = _entries_with_others(app.env)
+    for entry in entries:
+        if et_al & set(entry["ids"]):
+            _others_as_et_al(entry)
+        for text in list(entry.findall(nodes.Text)):
+            read = read_escapes(text.astext())
+            if read != text.astext():
+                parent = text.parent
+                index = parent.index(text)
+                parent.remove(text)
+                for offset, node in enumerate(render.tex_nodes(read)):
+                    parent.insert(index + offset, node)
+    for cite in citing:
+        _plain_tooltips(cite, et_al)
+
+
+def _plain_tooltips(citing: nodes.Element, et_al: set[str]) -> None:
+    """The tooltips of one ``{cite}``, which sphinxcontrib-bibtex renders from pybtex."""
+    for reference in citing.findall(nodes.reference):
+        title = reference.get("reftitle")
+        if not title:
+            continue
+        target = reference.get("refid") or reference.get("refuri", "").rpartition("#")[2]
+        if target in et_al:
+            title = _et_al(title)
+        reference["reftitle"] = tex_to_plain(read_escapes(title))
+
+
+def read_escapes(value: str) -> str:
+    """pybtex's rendering of an escaped value, with what its decoder left read back."""
+    if "\\" not in value:
+        return value
+    return _UNREAD_ESCAPES.sub(lambda match: match[1] or _CHARACTERS[match[2]], value)
+
+
+def _entries_with_others(env: BuildEnvironment) -> set[str]:
+    """The ids of the rendered citations whose author list ends in "others"."""
+    cite_domain: Any = env.get_domain("cite")
+    ids = set()
+    for citation in cite_domain.citations:
+        authors = citation.entry.persons.get("author", [])
+        if authors and str(authors[-1]) == "others":
+            ids.add(citation.citation_id)
+    return ids
+
+
+def _others_as_et_al(entry: nodes.Element) -> None:
+    """pybtex's plain style writes the names first: the first "and others" is theirs."""
+    for text in entry.findall(nodes.Text):
+        value = text.astext()
+        if (shown := _et_al(value)) != value:
+            text.parent.replace(text, nodes.Text(shown))
+            return
+
+
+def _et_al(value: str) -> str:
+    at = value.find(" and others")
+    if at < 0:
+        return value
+    rest = value[at + len(" and others") :]
+    return value[:at] + (" et al" if rest.startswith(".") else " et al.") + rest  # one stop

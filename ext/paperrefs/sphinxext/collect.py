@@ -24,7 +24,13 @@ from paperrefs.ids import (
 from paperrefs.records import Citation, CitationKind, Note, Place
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
 from paperrefs.sphinxext.incremental import key_token, link_token
-from paperrefs.sphinxext.nodes import CITATION_KIND, COVERED_VERSION, GENERATED, note_marker
+from paperrefs.sphinxext.nodes import (
+    CITATION_KIND,
+    COVERED_VERSION,
+    GENERATED,
+    PLAIN_TEXT,
+    note_marker,
+)
 from paperrefs.sphinxext.warnings import SYNC_HINT, Warn, warn
 from paperrefs.text import shorten
 
@@ -35,7 +41,7 @@ def collect_records(app: Sphinx, document: nodes.document) -> None:
     notes: list[Note] = []
     citations: list[Citation] = []
     for node in document.findall(note_marker):
-        note = note_from_marker(docname, node)
+        note = note_from_marker(domain, docname, node)
         notes.append(note)
         if note.key:
             citations.append(Citation(note.place, note.key, CitationKind.NOTE, note.version))
@@ -45,11 +51,25 @@ def collect_records(app: Sphinx, document: nodes.document) -> None:
         if citation := citation_from_link(domain, docname, reference):
             citations.append(citation)
     domain.store_records(docname, notes, citations)
+    plain_titles(app, docname)
 
 
-def note_from_marker(docname: str, node: note_marker) -> Note:
+def plain_titles(app: Sphinx, docname: str) -> None:
+    """The document's title as plain text where Sphinx uses it as text (``<title>``, the
+    search index, links to the page): math made from metadata is read as Unicode there,
+    while the heading itself keeps it. Runs after Sphinx's own title collector."""
+    for titles in (app.env.titles, app.env.longtitles):
+        title = titles.get(docname)
+        if title is None:
+            continue
+        for math in list(title.findall(nodes.math)):
+            if PLAIN_TEXT in math.attributes:
+                math.replace_self(nodes.Text(math[PLAIN_TEXT]))
+
+
+def note_from_marker(domain: PaperrefsDomain, docname: str, node: note_marker) -> Note:
     return Note(
-        place=place_of(docname, node, snippet_after(node)),
+        place=place_of(docname, node, snippet_after(domain, node)),
         key=node["key"],
         given=node["given"],
         version=node["version"],
@@ -63,7 +83,7 @@ def citations_from_xref(
 ) -> list[Citation]:
     refdomain, target = xref.get("refdomain"), xref.get("reftarget", "")
     if refdomain == "paperrefs" and xref.get(CITATION_KIND):
-        place = place_of(docname, xref, snippet_around(xref))
+        place = place_of(docname, xref, snippet_around(domain, xref))
         return [Citation(place, target, xref[CITATION_KIND], xref.get(COVERED_VERSION))]
     if refdomain != "cite":
         return []
@@ -71,7 +91,7 @@ def citations_from_xref(
     for cite_target in parse_citation_targets(target):
         domain.note_dependency(docname, key_token(cite_target.key))
         if paper := domain.library.by_key(cite_target.key):
-            place = place_of(docname, xref, snippet_around(xref))
+            place = place_of(docname, xref, snippet_around(domain, xref))
             citations.append(Citation(place, paper.key, CitationKind.CITE))
     return citations
 
@@ -101,7 +121,7 @@ def citation_from_link(
             )
     if paper is None:
         return None
-    place = place_of(docname, reference, snippet_around(reference))
+    place = place_of(docname, reference, snippet_around(domain, reference))
     return Citation(place, paper.key, CitationKind.LINK, version)
 
 
@@ -133,13 +153,46 @@ def enclosing(node: nodes.Node, kind: type[nodes.Element]) -> nodes.Element | No
     return current
 
 
-def snippet_around(node: nodes.Element) -> str:
+def snippet_around(domain: PaperrefsDomain, node: nodes.Element) -> str:
     """The text of the paragraph (or list item) a citation stands in."""
     container = enclosing(node, nodes.paragraph) or enclosing(node, nodes.list_item)
-    return shorten(container.astext() if container is not None else "")
+    return shorten(readable_text(domain, container) if container is not None else "")
 
 
-def snippet_after(node: nodes.Element) -> str:
+def readable_text(domain: PaperrefsDomain, node: nodes.Node) -> str:
+    """A node's text as readers see it: a ``{cite}`` reads as its citation, not its key.
+
+    sphinxcontrib-bibtex renders citations only once every document is read; a snippet is
+    taken while reading, so the citation text is made here from the bibliography.
+    """
+    if isinstance(node, addnodes.pending_xref) and node["refdomain"] == "cite":
+        return cite_text(domain, node["reftype"], node["reftarget"])
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    separator = node.child_text_separator if isinstance(node, nodes.Element) else ""
+    return separator.join(readable_text(domain, child) for child in node.children)
+
+
+def cite_text(domain: PaperrefsDomain, role: str, target: str) -> str:
+    """What a cite role shows, near enough for a snippet: "Porres et al., 2021", or
+    "Porres et al. (2021)" for the textual roles (``cite:t``)."""
+    shown = []
+    for cite_target in parse_citation_targets(target):
+        paper = domain.library.by_key(cite_target.key)
+        if paper is None:
+            shown.append(cite_target.key)
+        elif role.startswith("author"):
+            shown.append(paper.short_authors)
+        elif role.startswith("year"):
+            shown.append(paper.year)
+        elif role.startswith(("t", "ct")) and paper.year:
+            shown.append(f"{paper.short_authors} ({paper.year})")
+        else:
+            shown.append(paper.short_citation)
+    return "; ".join(shown)
+
+
+def snippet_after(domain: PaperrefsDomain, node: nodes.Element) -> str:
     """The first text that follows a note's header: its first bullet or paragraph."""
     parent = node.parent
     if parent is None:
@@ -148,7 +201,7 @@ def snippet_after(node: nodes.Element) -> str:
     for sibling in siblings:
         if isinstance(sibling, nodes.bullet_list | nodes.enumerated_list):
             item = sibling.next_node(nodes.paragraph)
-            return shorten(item.astext() if item is not None else sibling.astext())
+            return shorten(readable_text(domain, item if item is not None else sibling))
         if isinstance(sibling, nodes.paragraph | nodes.block_quote):
-            return shorten(sibling.astext())
+            return shorten(readable_text(domain, sibling))
     return ""

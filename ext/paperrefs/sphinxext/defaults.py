@@ -1,5 +1,6 @@
-"""What a site gets without configuring it: values of Sphinx, sphinxcontrib-bibtex and the
-book theme that paperrefs sets at ``config-inited``, each only where the user set none.
+"""What a site gets without configuring it: values of Sphinx, sphinxcontrib-bibtex, the
+book theme, sphinx-sitemap and sphinxext-opengraph that paperrefs sets at
+``config-inited``, each only where the user set none.
 
 A value is the user's when ``conf.py`` assigns it (even to the registered default), when
 ``-D`` gives it, or when it no longer equals the default its owner registered (another
@@ -16,7 +17,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from paperrefs.sphinxext import pdf
+from paperrefs.sphinxext import pdf, sharing
 from paperrefs.sphinxext.settings import settings_of
 from paperrefs.sphinxext.site_files import MATHJAX_PATH, mathjax_source
 from paperrefs.sphinxext.warnings import Warn, warn
@@ -65,6 +66,7 @@ def apply_defaults(app: Sphinx, config: Config) -> None:
     if config.html_theme == BOOK_THEME:
         default_keys(config, "html_theme_options", BOOK_THEME_OPTIONS)
         default_keys(config, "html_context", BOOK_THEME_CONTEXT)
+    share(config)
     if settings_of(config).offline_math:
         if mathjax_source() is not None:
             default(config, "mathjax_path", MATHJAX_PATH)
@@ -78,3 +80,17 @@ def apply_defaults(app: Sphinx, config: Config) -> None:
         # Loaded again after the fonts (then a no-op): a site with font settings of its
         # own still gets the stand-ins.
         app.add_latex_package(pdf.PACKAGE)
+
+
+def share(config: Config) -> None:
+    """The site's address for canonical links, the sitemap and link previews; the favicon."""
+    site_url = settings_of(config).site_url
+    default(config, "html_baseurl", site_url)
+    default(config, "html_favicon", str(sharing.FAVICON))
+    default(config, "ogp_site_url", site_url)
+    default_keys(config, "ogp_social_cards", sharing.NO_SOCIAL_CARDS)
+    default(config, "site_url", site_url)
+    default(config, "sitemap_url_scheme", "{link}")
+    default(config, "sitemap_excludes", sharing.NOT_IN_SITEMAP)
+    if not (config.site_url or config.html_baseurl):
+        config.suppress_warnings = [*config.suppress_warnings, sharing.SITEMAP_WITHOUT_URL]

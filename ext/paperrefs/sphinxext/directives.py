@@ -1,5 +1,5 @@
 """The directives authors write: ``paper``, ``changelog``, ``paper-index``, ``paper-stats``,
-and ``paper-page``, which only the generated paper pages use."""
+``paper-graph``, and ``paper-page``, which only the generated paper pages use."""
 
 from __future__ import annotations
 
@@ -24,19 +24,24 @@ from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
 from paperrefs.sphinxext.incremental import (
     CHANGELOG,
+    GRAPH,
     INDEX,
     STATS,
     arxiv_token,
     doi_token,
+    entry_token,
     key_token,
     paper_view,
+    related_view,
 )
 from paperrefs.sphinxext.nodes import (
     backlinks_placeholder,
     changelog_placeholder,
     entry_download,
+    graph_placeholder,
     index_placeholder,
     note_marker,
+    related_placeholder,
     stats_placeholder,
 )
 from paperrefs.sphinxext.warnings import SYNC_HINT, Warn, warn
@@ -142,19 +147,20 @@ class PaperDirective(PaperrefsDirective):
 
 
 class PaperPageDirective(PaperrefsDirective):
-    """The body of a generated paper page: metadata, links, backlinks and BibTeX."""
+    """The body of a generated paper page: metadata, links, abstract, backlinks and BibTeX."""
 
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         key = self.arguments[0]
-        self.domain.note_dependency(self.env.docname, key_token(key))
+        self.domain.note_dependency(self.env.docname, entry_token(key))
         paper = self.domain.library.by_key(key)
         if paper is None:  # the stub outlived its entry; the next build deletes it
             return [nodes.paragraph("", f"{key} is no longer in the bibliography.")]
         self.domain.note_shows(self.env.docname, paper_view(paper.key))
+        self.domain.note_shows(self.env.docname, related_view(paper.key))
         page = nodes.section(ids=[nodes.make_id(f"paper-{paper.key}")])
-        page += nodes.title("", paper.display_title)
+        page += nodes.title("", "", *render.tex_nodes(paper.tex_title))
         page += render.authors_node(paper, render.AUTHORS_ON_PAGE)
         published = render.published_paragraph(paper)
         meta = render.meta_text(paper, venue=published is None)  # the venue once, not twice
@@ -162,7 +168,10 @@ class PaperPageDirective(PaperrefsDirective):
         if published is not None:
             page += published
         page += render.links_paragraph(paper, None)
+        if (abstract := render.abstract_paragraph(paper)) is not None:
+            page += self.subsection("Abstract", abstract)
         page += self.subsection("Cited in", backlinks_placeholder(key=paper.key))
+        page += self.subsection("Read with", related_placeholder(key=paper.key))
         page += self.subsection("BibTeX", *self.bibtex_nodes(paper))
         return [page]
 
@@ -206,3 +215,11 @@ class PaperStatsDirective(PaperrefsDirective):
     def run(self) -> list[nodes.Node]:
         self.domain.note_shows(self.env.docname, STATS)
         return [stats_placeholder()]
+
+
+class PaperGraphDirective(PaperrefsDirective):
+    """The map of the notes: topics, notes and papers, and the citations between them."""
+
+    def run(self) -> list[nodes.Node]:
+        self.domain.note_shows(self.env.docname, GRAPH)
+        return [graph_placeholder()]

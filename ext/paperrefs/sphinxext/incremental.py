@@ -4,11 +4,13 @@ Two vocabularies, each built by one constructor so that no caller can spell them
 differently (a forgotten ``.lower()`` would leave pages silently stale):
 
 - a *dependency token* names a paper the way a document named it while being read
-  (by key, by arXiv ID, or by a plain link); when what a token names changes in the bib,
+  (by key, by arXiv ID, by DOI, or by a plain link; its own page names its whole entry);
+  when what a token names changes in the bib,
   the documents that noted it are re-read (``env-get-outdated``);
-- a *view* is a cross-document part of a page (a paper's "cited in" list, the changelog,
-  the index, the stats); when its fingerprint changes, the pages that show it are
-  rewritten without being re-read (``env-updated``).
+- a *view* is a cross-document part of a page (a paper's "cited in" list and the papers
+  read with it, the changelog, the index, the stats, the map of the notes); when its
+  fingerprint changes, the pages that show it are rewritten without being re-read
+  (``env-updated``).
 
 Both fingerprints of the previous build live in the domain's snapshot.
 """
@@ -22,12 +24,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from paperrefs.ids import ArxivId, Doi
-from paperrefs.library import Library
+from paperrefs.library import Library, Paper
+from paperrefs.notemap import mapped_papers, note_map
 from paperrefs.sphinxext.bibtex_compat import (
     bibliographies_if_bibfiles_moved,
     pages_of_changed_bib_files,
 )
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
+from paperrefs.sphinxext.render import link_face
 
 Token = NewType("Token", str)
 View = NewType("View", str)
@@ -35,6 +39,12 @@ View = NewType("View", str)
 CHANGELOG = View("changelog")
 INDEX = View("index")
 STATS = View("stats")
+GRAPH = View("graph")
+
+
+def entry_token(key: str) -> Token:
+    """The whole entry of a paper, as its own page shows it (BibTeX included)."""
+    return Token(f"entry:{key.lower()}")
 
 
 def key_token(key: str) -> Token:
@@ -64,24 +74,34 @@ def paper_view(key: str) -> View:
     return View(f"paper:{key}")
 
 
+def related_view(key: str) -> View:
+    """The papers read with one paper, on its page."""
+    return View(f"related:{key}")
+
+
 def digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
 
 
 def token_digests(library: Library) -> dict[Token, str]:
-    """What each way of naming a paper (key, alias, arXiv ID) currently shows."""
+    """What each way of naming a paper (key, alias, arXiv ID, DOI) currently shows."""
     tokens: dict[Token, str] = {}
     for paper in library:
+        tokens.setdefault(entry_token(paper.key), paper.digest)
         for name in (paper.key, *paper.aliases):
-            tokens.setdefault(key_token(name), paper.digest)
+            tokens.setdefault(key_token(name), paper.shown_digest)
         if paper.arxiv_id:
-            tokens.setdefault(arxiv_token(paper.arxiv_id), paper.digest)
+            tokens.setdefault(arxiv_token(paper.arxiv_id), paper.shown_digest)
             tokens.setdefault(link_token(paper.arxiv_id), paper.key)  # which entry, only
         if paper.doi:
             doi = Doi(paper.doi)
-            tokens.setdefault(doi_token(doi), paper.digest)
+            tokens.setdefault(doi_token(doi), paper.shown_digest)
             tokens.setdefault(link_token(doi), paper.key)
     return tokens
+
+
+def face(paper: Paper | None) -> tuple[str, ...]:
+    return link_face(paper) if paper is not None else ()
 
 
 def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
@@ -90,7 +110,7 @@ def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
     library = domain.library
     titles = {doc: title.astext() for doc, title in domain.env.titles.items()}
     digests = {paper_view(key): digest(citations) for key, citations in views.backlinks.items()}
-    papers = library.digests()
+    papers = library.shown_digests()
     changelog = [
         (item, titles.get(item.note.place.docname), papers.get(item.note.key))
         for item in views.changelog
@@ -108,6 +128,23 @@ def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
                 (key, [(c.place.docname, c.place.anchor, c.place.heading) for c in cs])
                 for key, cs in views.backlinks.items()
             ),
+        )
+    )
+    for key, related in views.related.items():
+        shown = [(paper, face(library.by_key(paper.key))) for paper in related]
+        digests[related_view(key)] = digest(shown)
+    topics = note_map(views)
+    # The map links each section by its page, anchor and heading; a snippet or a line
+    # number that moved is not on it.
+    sections = [
+        [(s.place.docname, s.place.anchor, s.place.heading, s.about, s.cites) for s in t.sections]
+        for t in topics
+    ]
+    digests[GRAPH] = digest(
+        (
+            sections,
+            [titles.get(topic.docname) for topic in topics],
+            [(key, papers.get(key)) for key in mapped_papers(topics)],
         )
     )
     digests[STATS] = digest((len(library), sum(map(len, domain.notes.values()))))

@@ -15,6 +15,7 @@ from sphinx.writers.html5 import HTML5Translator
 CITATION_KIND = "paperrefs_kind"  # on a pending_xref that counts as a citation: a CitationKind
 COVERED_VERSION = "paperrefs_version"  # the arXiv version that citation names, or None
 GENERATED = "paperrefs_generated"  # on a reference paperrefs made, not an author's link
+PLAIN_TEXT = "paperrefs_plain"  # on a math node made from metadata: its text for non-MathJax output
 
 
 class note_marker(nodes.Invisible, nodes.Element):
@@ -23,6 +24,14 @@ class note_marker(nodes.Invisible, nodes.Element):
 
 class backlinks_placeholder(nodes.General, nodes.Element):
     """The "cited in" list of a paper page (attribute key)."""
+
+
+class related_placeholder(nodes.General, nodes.Element):
+    """The papers read with one paper, on its page (attribute key)."""
+
+
+class graph_placeholder(nodes.General, nodes.Element):
+    """The map of the notes."""
 
 
 class changelog_placeholder(nodes.General, nodes.Element):
@@ -42,7 +51,14 @@ class entry_download(nodes.General, nodes.Element):
     made a download where the builder writes those files (``site_files.py``)."""
 
 
-PLACEHOLDERS = (backlinks_placeholder, changelog_placeholder, index_placeholder, stats_placeholder)
+PLACEHOLDERS = (
+    backlinks_placeholder,
+    related_placeholder,
+    changelog_placeholder,
+    index_placeholder,
+    stats_placeholder,
+    graph_placeholder,
+)
 
 
 class collapsible(nodes.General, nodes.Element):

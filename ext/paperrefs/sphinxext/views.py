@@ -1,5 +1,6 @@
 """Cross-document views, rendered into placeholders once every document has been read:
-a paper page's "cited in" list, the changelog, the references index and the site stats."""
+a paper page's "cited in" list and the papers read with it, the changelog, the references
+index, the site stats and the map of the notes; and a topic page's feed and bib links."""
 
 from __future__ import annotations
 
@@ -11,17 +12,23 @@ from sphinx.builders import Builder
 from sphinx.util.osutil import relative_uri
 
 from paperrefs.library import Paper
+from paperrefs.notemap import MapSection, note_map
 from paperrefs.records import Action, Citation, CitationKind, Place, Views
 from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of, internal_link
 from paperrefs.sphinxext.nodes import (
+    PLAIN_TEXT,
     backlinks_placeholder,
     changelog_placeholder,
+    graph_placeholder,
     index_placeholder,
     note_marker,
+    related_placeholder,
     stats_placeholder,
 )
 from paperrefs.sphinxext.settings import settings_of
+from paperrefs.sphinxext.site_files import MATH_BUILDERS
+from paperrefs.sphinxext.topics import topic_files
 from paperrefs.text import anchor_slug, human_date
 
 KIND_LABELS = {
@@ -34,9 +41,22 @@ KIND_LABELS = {
 
 def render_views(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: fill every placeholder, drop the note markers."""
-    ViewRenderer(domain_of(app.env), app.builder, docname).replace_all(doctree)
+    renderer = ViewRenderer(domain_of(app.env), app.builder, docname)
+    renderer.replace_all(doctree)
+    renderer.add_topic_links(doctree)
     for marker in list(doctree.findall(note_marker)):
         marker.parent.remove(marker)
+    math_for_builder(app, doctree)
+
+
+def math_for_builder(app: Sphinx, doctree: nodes.document) -> None:
+    """Math from metadata stays math where MathJax renders it, and is text everywhere else:
+    a LaTeX or EPUB file never receives untrusted TeX."""
+    if app.builder.name in MATH_BUILDERS:
+        return
+    for math in list(doctree.findall(nodes.math)):
+        if PLAIN_TEXT in math.attributes:
+            math.replace_self(nodes.Text(math[PLAIN_TEXT]))
 
 
 class ViewRenderer:
@@ -52,12 +72,16 @@ class ViewRenderer:
     def replace_all(self, doctree: nodes.document) -> None:
         for backlinks in list(doctree.findall(backlinks_placeholder)):
             backlinks.replace_self(self.backlinks(backlinks["key"]))
+        for related in list(doctree.findall(related_placeholder)):
+            related.replace_self(self.related(related["key"]))
         for changelog in list(doctree.findall(changelog_placeholder)):
             changelog.replace_self(self.changelog(changelog["limit"]))
         for index in list(doctree.findall(index_placeholder)):
             index.replace_self(self.index())
         for stats in list(doctree.findall(stats_placeholder)):
             stats.replace_self(self.stats())
+        for graph in list(doctree.findall(graph_placeholder)):
+            graph.replace_self(self.graph())
 
     # -- links ------------------------------------------------------------------------------
 
@@ -111,6 +135,98 @@ class ViewRenderer:
             item += nodes.paragraph("", place.snippet, classes=["paperrefs-snippet"])
         return item
 
+    # -- paper pages: read with ------------------------------------------------------------
+
+    def related(self, key: str) -> list[nodes.Node]:
+        items = nodes.bullet_list(classes=["paperrefs-related"])
+        for related in self.views.related.get(key, []):
+            paper = self.domain.library.by_key(related.key)
+            if paper is None:
+                continue
+            line = nodes.paragraph()
+            line += self.paper_link(paper, nodes.inline("", paper.display_title))
+            together = "1 note" if related.shared == 1 else f"{related.shared} notes"
+            line += nodes.Text(f" — {paper.short_citation} · cited together in {together}")
+            items += nodes.list_item("", line)
+        if not items.children:
+            return [nodes.paragraph("", "No other paper is cited in the same notes yet.")]
+        return [items]
+
+    # -- topic pages: their feed and bib ----------------------------------------------------
+
+    def add_topic_links(self, doctree: nodes.document) -> None:
+        """Under a topic page's title: its own feed and the bib of what its notes cite."""
+        files = topic_files(self.env.config, self.views, self.docname)
+        if files is None or self.builder.format != "html":
+            return
+        title = doctree.next_node(nodes.title)
+        if title is None:
+            return
+        here = self.builder.get_target_uri(self.docname)
+        paragraph = nodes.paragraph(classes=["paperrefs-topic-links"])
+        if files.feed:
+            paragraph += nodes.reference(
+                "", "Atom feed of this topic", refuri=relative_uri(here, files.feed)
+            )
+            paragraph += nodes.Text(" · ")
+        count = len(self.views.topics.get(self.docname, []))
+        paragraph += nodes.reference(
+            "",
+            f"BibTeX of the {count} papers cited here" if count != 1 else "BibTeX of the paper",
+            refuri=relative_uri(here, files.bib),
+        )
+        parent = title.parent
+        parent.insert(parent.index(title) + 1, paragraph)
+
+    # -- the map of the notes ---------------------------------------------------------------
+
+    def graph(self) -> list[nodes.Node]:
+        """The map as nested lists of links (topic, section, paper), which the map's script
+        reads and draws; readers without JavaScript get the lists themselves."""
+        topics = nodes.bullet_list(classes=["paperrefs-graph-list"])
+        for topic in note_map(self.views):
+            item = nodes.list_item(classes=["paperrefs-graph-topic"])
+            page = Place(topic.docname, "", "", 0, "")
+            item += nodes.paragraph(
+                "", "", self.link_to(page, nodes.inline("", self.page_title(topic.docname)))
+            )
+            sections = nodes.bullet_list()
+            for section in topic.sections:
+                if section.place.anchor:
+                    sections += self.graph_section(section)
+                else:  # cited before any heading: the page itself cites them
+                    sections.extend(self.graph_papers(section).children)
+            item += sections
+            topics += item
+        if not topics.children:
+            return [nodes.paragraph("", "No note cites a paper yet.")]
+        graph = nodes.container(classes=["paperrefs-graph"])
+        graph += topics
+        return [graph]
+
+    def graph_section(self, section: MapSection) -> nodes.list_item:
+        item = nodes.list_item(classes=["paperrefs-graph-note"])
+        label = section.place.heading or self.page_title(section.place.docname)
+        item += nodes.paragraph("", "", self.link_to(section.place, nodes.inline("", label)))
+        item += self.graph_papers(section)
+        return item
+
+    def graph_papers(self, section: MapSection) -> nodes.bullet_list:
+        papers = nodes.bullet_list()
+        for key in section.cites:
+            paper = self.domain.library.by_key(key)
+            if paper is None:
+                continue
+            classes = ["paperrefs-graph-paper"]
+            if key == section.about:
+                classes.append("paperrefs-graph-about")
+            item = nodes.list_item(classes=classes)
+            item += nodes.paragraph(
+                "", "", self.paper_link(paper, nodes.inline("", paper.display_title))
+            )
+            papers += item
+        return papers
+
     # -- changelog --------------------------------------------------------------------------
 
     def changelog(self, limit: int) -> list[nodes.Node]:
@@ -142,7 +258,7 @@ class ViewRenderer:
         )
         if paper is not None:
             line += nodes.Text(" — ")
-            line += nodes.emphasis("", paper.display_title)
+            line += nodes.emphasis("", "", *render.tex_nodes(paper.tex_title))
         line += nodes.Text(f" ({'new note' if action is Action.ADDED else 'updated'}, in ")
         line += self.link_to(
             Place(place.docname, "", "", 0, ""), nodes.inline("", self.page_title(place.docname))
@@ -214,10 +330,11 @@ class ViewRenderer:
                 "paperrefs-index-item",
                 f"paperrefs-year-{paper.year}",
                 f"paperrefs-topic-{group}",
+                *([f"paperrefs-category-{paper.category}"] if paper.category else []),
             ]
         )
         line = nodes.paragraph()
-        line += self.paper_link(paper, nodes.inline("", paper.display_title))
+        line += self.paper_link(paper, render.title_inline(paper))
         line += nodes.Text(f" — {paper.short_authors}, {paper.year}")
         item += line
         places = unique_pages(self.views.backlinks.get(paper.key, []))

@@ -1,4 +1,5 @@
-/* paperrefs: filter the references index by topic, year and text, without a reload.
+/* paperrefs: filter the references index by topic, year, arXiv category and text, without
+ * a reload.
  *
  * Progressive enhancement: the index is complete without JavaScript, and the controls are
  * only created here, so a reader without JavaScript never sees controls that do nothing.
@@ -9,6 +10,7 @@
 
   const TOPIC_PREFIX = "paperrefs-topic-";
   const YEAR_PREFIX = "paperrefs-year-";
+  const CATEGORY_PREFIX = "paperrefs-category-";
 
   /* Lower case without accents, so "kapusniak" finds "Kapuśniak". */
   const fold = (text) =>
@@ -58,6 +60,7 @@
           group,
           topic: classValue(item, TOPIC_PREFIX),
           year: classValue(item, YEAR_PREFIX),
+          category: classValue(item, CATEGORY_PREFIX),
           text: fold(text),
         };
       }),
@@ -72,8 +75,17 @@
       .reverse()
       .map((year) => [year, year]);
 
+    const counts = new Map();
+    for (const entry of entries) {
+      if (entry.category) counts.set(entry.category, (counts.get(entry.category) || 0) + 1);
+    }
+    const categories = Array.from(counts.keys())
+      .sort()
+      .map((name) => [name, `${name} (${counts.get(name)})`]);
+
     const topic = select("topic", "All topics", topics);
     const year = select("year", "All years", years);
+    const category = select("category", "All categories", categories);
     const query = element("input", {
       type: "search",
       name: "q",
@@ -89,6 +101,7 @@
     form.append(
       labelled("Topic", topic),
       labelled("Year", year),
+      ...(categories.length ? [labelled("arXiv category", category)] : []),
       labelled("Title or author", query),
       count,
     );
@@ -103,6 +116,7 @@
         const match =
           (!topic.value || entry.topic === topic.value) &&
           (!year.value || entry.year === year.value) &&
+          (!category.value || entry.category === category.value) &&
           words.every((word) => entry.text.includes(word));
         entry.item.hidden = !match;
         if (match) {

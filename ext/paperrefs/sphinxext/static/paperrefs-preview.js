@@ -1,4 +1,5 @@
-/* paperrefs: a styled preview (title, authors, year) when a citation is hovered or focused.
+/* paperrefs: a styled preview (title, authors, year, the start of the abstract) when a
+ * citation is hovered or focused.
  *
  * The build already puts that text in each citation's title attribute, so this costs
  * nothing per link at build time, and without JavaScript the browser's own tooltip shows
@@ -7,8 +8,10 @@
 (() => {
   "use strict";
 
-  /* What domain.tooltip() writes: "Title — Authors (Year)". */
+  /* What render.tooltip() writes: "Title — Authors (Year)", then " · Abstract: " and the
+   * abstract shortened, when the entry has one. */
   const SHAPE = /^(.*) — (.*) \((\d{4})\)$/s;
+  const ABSTRACT_MARK = " · Abstract: ";
 
   let tip = null;
   let owner = null;
@@ -17,14 +20,19 @@
     Object.assign(document.createElement("span"), { className, textContent: text });
 
   const fill = (text) => {
-    const match = SHAPE.exec(text);
+    const cut = text.indexOf(ABSTRACT_MARK);
+    const head = cut < 0 ? text : text.slice(0, cut);
+    const match = SHAPE.exec(head);
     const parts = match
       ? [
           part("paperrefs-preview-title", match[1]),
           part("paperrefs-preview-authors", match[2]),
           part("paperrefs-preview-year", match[3]),
         ]
-      : [part("paperrefs-preview-title", text)];
+      : [part("paperrefs-preview-title", head)];
+    if (cut >= 0) {
+      parts.push(part("paperrefs-preview-abstract", text.slice(cut + ABSTRACT_MARK.length)));
+    }
     tip.replaceChildren(...parts);
   };
 
