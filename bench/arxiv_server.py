@@ -6,13 +6,12 @@ It serves the corpus' own papers in arXiv's Atom format, so a build that fetches
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 from paperrefs.metadata import PaperMetadata
+
+from bench.local_server import LocalServer
 
 FEED_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -44,54 +43,24 @@ def atom_entry(meta: PaperMetadata) -> str:
     )
 
 
-class FakeArxiv:
-    """Context manager: a threaded HTTP server answering ``/api/query?id_list=...``."""
+class FakeArxiv(LocalServer):
+    """Answers ``/api/query?id_list=...`` with the corpus' papers it knows."""
 
     def __init__(self, papers: dict[str, PaperMetadata]) -> None:
         self.papers = papers  # by base arXiv ID
         self.requests: list[list[str]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/api/query"
-
-    def __enter__(self) -> FakeArxiv:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        return f"{self.base_url}/api/query"
 
     def feed(self, ids: list[str]) -> bytes:
         entries = "".join(atom_entry(self.papers[i]) for i in ids if i in self.papers)
         return (FEED_HEAD + entries + "</feed>\n").encode("utf-8")
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                query = parse_qs(urlsplit(self.path).query)
-                ids = [i.split("v")[0] for i in ",".join(query.get("id_list", [])).split(",") if i]
-                fake.requests.append(ids)
-                body = fake.feed(ids)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                """Quiet: the benchmark reports the count, not a log line per request."""
-
-        return Handler
+    def answer(self, path: str) -> tuple[int, str, bytes]:
+        query = parse_qs(urlsplit(path).query)
+        ids = [i.split("v")[0] for i in ",".join(query.get("id_list", [])).split(",") if i]
+        self.requests.append(ids)
+        return 200, "application/atom+xml", self.feed(ids)
