@@ -14,7 +14,8 @@ import argparse
 import logging
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Never
 
@@ -291,6 +292,17 @@ class Progress:
             self.bar.close()
 
 
+@contextmanager
+def progress_of(message: str, count: int, unit: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar for work whose size is known before it starts."""
+    progress = Progress(lambda _: message, unit)
+    progress.start(count)
+    try:
+        yield progress.advance
+    finally:
+        progress.close()
+
+
 def arxiv_client(args: argparse.Namespace) -> ArxivClient:
     return ArxivClient(api_url(args.api_url), timeout=args.timeout, retry_budget=args.retry_budget)
 
@@ -415,24 +427,13 @@ def run_update(args: argparse.Namespace) -> int:
     arxiv_count, doi_count = count_requests(selection)
     report = UpdateReport()
     if selection.arxiv:
-        progress = Progress(
-            lambda count: f"asking arXiv about {count} record(s), at most {BATCH_SIZE} a request",
-            "id",
-        )
-        with arxiv_client(args) as client:
-            progress.start(arxiv_count)
-            try:
-                report.merge(check_arxiv(selection.arxiv, client, progress.advance))
-            finally:
-                progress.close()
+        asking = f"asking arXiv about {arxiv_count} record(s), at most {BATCH_SIZE} a request"
+        with arxiv_client(args) as client, progress_of(asking, arxiv_count, "id") as advance:
+            report.merge(check_arxiv(selection.arxiv, client, advance))
     if selection.doi:
-        progress = Progress(lambda count: f"asking doi.org about {count} record(s)", "doi")
-        with doi_client(args) as doi_session:
-            progress.start(doi_count)
-            try:
-                report.merge(check_dois(selection.doi, doi_session, progress.advance))
-            finally:
-                progress.close()
+        asking = f"asking doi.org about {doi_count} record(s)"
+        with doi_client(args) as doi_session, progress_of(asking, doi_count, "doi") as advance:
+            report.merge(check_dois(selection.doi, doi_session, advance))
     for update in report.changed:
         say(f"{update.key} ({update.label}): {update.summary}")
         for change in update.changes:
