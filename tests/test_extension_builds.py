@@ -257,3 +257,14 @@ def test_parallel_build_equals_serial(make_app: MakeApp, tmp_path: Path, site: P
     parallel = build(make_app, other, parallel=2)
     assert warnings_of(parallel) == ""
     assert body_texts(Path(serial.outdir)) == body_texts(Path(parallel.outdir))
+
+    # Workers send the parsed bib back without its entries; the environment the main
+    # process keeps must still hold them, or the next build's new citation finds nothing.
+    for root in (site, other):
+        note = root / "notes" / "preferences.md"
+        note.write_text(note.read_text() + "- trust regions: {cite:p}`schulman2015trust`\n")
+    serial = build(make_app, site)
+    parallel = build(make_app, other, parallel=2)
+    assert warnings_of(parallel) == ""
+    assert "Trust region policy optimization" in html(parallel, "notes/preferences")
+    assert body_texts(Path(serial.outdir)) == body_texts(Path(parallel.outdir))

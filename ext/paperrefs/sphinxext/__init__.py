@@ -48,6 +48,7 @@ from paperrefs.sphinxext.roles import ArxivRole
 ENV_VERSION = 3
 # sphinxcontrib-bibtex reads its bib files at builder-inited, priority 500.
 BEFORE_BIBTEX = 400
+AFTER_BIBTEX = 600
 # The themes and sphinxext-opengraph fill the page context at html-page-context, and
 # sphinx-sitemap writes at build-finished, all at priority 500.
 BEFORE_OTHERS = 400
@@ -57,6 +58,7 @@ AFTER_OTHERS = 600
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     bibtex_compat.run_bibtex_pass_only_on_change(app)
+    bibtex_compat.look_up_pybtex_plugins_once()
     app.setup_extension("sphinx_copybutton")
     app.setup_extension("sphinx_sitemap")
     # Its import prints that social cards need matplotlib; paperrefs turns them off.
@@ -98,6 +100,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # The bib is read once; a broken one is handed to sphinxcontrib-bibtex as what parses.
     app.connect("builder-inited", domain.read_bibliography, priority=BEFORE_BIBTEX)
     app.connect("builder-inited", bibtex_compat.give_bibtex_what_parses, priority=BEFORE_BIBTEX)
+    app.connect("builder-inited", bibtex_compat.keep_parsed_bib_home, priority=AFTER_BIBTEX)
     app.connect("builder-inited", site_files.write_paper_stubs)
     app.connect("builder-inited", site_files.add_static_files)
     app.connect("builder-inited", sharing.serial_sitemap_queue, priority=AFTER_OTHERS)
