@@ -90,6 +90,32 @@ def test_a_new_version_on_arxiv_rewrites_the_pages_that_show_the_entry(
     assert rewritten == ALWAYS | {"papers/rafailov2023direct.html"}
 
 
+def test_a_new_version_rewrites_only_the_notes_that_show_a_version(
+    make_app: MakeApp, arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    site = site_with(tmp_path)
+    notes = site / "notes"
+    covered = "# Covered\n\n## DPO as first posted\n```{paper} 2305.18290v1\n```\n- read early\n"
+    (notes / "covered.md").write_text(covered)
+    cited = "# Cited\n\n## In passing\n- no reward model, as in {arxiv}`2305.18290`\n"
+    (notes / "cited.md").write_text(cited)
+    index = site / "index.md"
+    index.write_text(
+        index.read_text().replace("notes/links\n", "notes/links\nnotes/covered\nnotes/cited\n")
+    )
+    # Only the version is new: the title, authors and (missing) venue stay as the bib has them.
+    title = "Direct Preference Optimization: Your Language Model is Secretly a Reward Model"
+    authors = ("Rafael Rafailov", "Archit Sharma")
+    arxiv.add("2305.18290", version=3, paper=Paper(title=title, authors=authors, abstract=""))
+    change = ["update", "rafailov2023direct", "--apply"]
+    rewritten = rebuilt_after(make_app, site, change, arxiv.url)
+    assert "notes/covered.html" in rewritten
+    page = (site / "_build" / "html" / "notes" / "covered.html").read_text(encoding="utf-8")
+    assert "this note covers v1; latest v3" in page
+    # Its citation names the paper and links it, with a preview: no version in any of them.
+    assert "notes/cited.html" not in rewritten
+
+
 def test_a_new_doi_entry_adds_its_page_and_rewrites_nothing_else(
     make_app: MakeApp, httpserver: HTTPServer, arxiv: FakeArxiv, tmp_path: Path
 ) -> None:

@@ -18,8 +18,11 @@ from paperrefs.names import parse_bibtex
 from paperrefs.text import is_web_url, latex_to_text, page_slug, tex_to_plain
 
 _AUTHOR_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
-# Only the paper's own page shows the entry's text; its line is where warnings point.
-_NOT_SHOWN_ELSEWHERE = frozenset({"bibtex", "line"})
+# Only the paper's own page shows the entry's text; its line is where warnings point. The
+# recorded version shows elsewhere only beside the version a note covers, and a document
+# that shows it depends on it alone (``version_token``): ``update --apply`` of a new version
+# then re-reads no page that shows the paper without one.
+_NOT_SHOWN_ELSEWHERE = frozenset({"bibtex", "line", "version"})
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from paperrefs.sphinxext.incremental import (
     key_token,
     paper_view,
     related_view,
+    version_token,
 )
 from paperrefs.sphinxext.nodes import (
     backlinks_placeholder,
@@ -66,6 +67,8 @@ class PaperDirective(PaperrefsDirective):
         given = self.arguments[0]
         arxiv_id, paper = self.lookup(given)
         version = arxiv_id.version if arxiv_id else None
+        if paper is not None and version:  # the card then compares it with the bib's
+            self.domain.note_dependency(self.env.docname, version_token(paper.key))
         added, updated = self.added_date(), self.updated_dates()
         if added and updated and updated[0] < added:
             warn(Warn.DATE, out_of_order(updated[0], added), location=self.get_location())

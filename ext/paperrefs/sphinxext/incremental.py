@@ -62,6 +62,12 @@ def doi_token(doi: Doi) -> Token:
     return Token(f"doi:{doi.folded}")
 
 
+def version_token(key: str) -> Token:
+    """The arXiv version the bib records of a paper, which a note covering an earlier version
+    shows ("latest v3"); nothing else outside the paper's own page shows it."""
+    return Token(f"version:{key.lower()}")
+
+
 def link_token(target: ArxivId | Doi) -> Token:
     """A paper named by a plain link: only which entry it is matters, not what it says."""
     if isinstance(target, Doi):
@@ -88,6 +94,7 @@ def token_digests(library: Library) -> dict[Token, str]:
     tokens: dict[Token, str] = {}
     for paper in library:
         tokens.setdefault(entry_token(paper.key), paper.digest)
+        tokens.setdefault(version_token(paper.key), str(paper.version))
         for name in (paper.key, *paper.aliases):
             tokens.setdefault(key_token(name), paper.shown_digest)
         if paper.arxiv_id:
