@@ -250,6 +250,26 @@ def test_editing_an_entry_leaves_pages_that_only_link_to_it(make_app: MakeApp, s
     assert "notes/preferences.html" not in rewritten  # only links to it
 
 
+def test_a_field_only_the_bibliography_style_shows_rewrites_what_cites_the_entry(
+    make_app: MakeApp, site: Path
+) -> None:
+    """sphinxcontrib-bibtex's style shows an edition, which paperrefs' own views do not:
+    the page that ``{cite}``s the book and the bibliography are rewritten with it (their
+    entries are filled in as they are written), and no other note."""
+    first = build(make_app, site)
+    outdir = Path(first.outdir)
+    stamp = time.time()
+    time.sleep(0.05)
+    bib = site / "refs.bib"
+    bib.write_text(bib.read_text().replace("edition = {2}", "edition = {3}"))
+    again = build(make_app, site)
+    assert warnings_of(again) == ""
+    rewritten = rewritten_pages(outdir, stamp)
+    assert "3 edition" in html(again, "notes/preferences")  # the citation's preview
+    assert "3 edition" in html(again, "references")
+    assert "notes/policy.html" not in rewritten
+
+
 def test_parallel_build_equals_serial(make_app: MakeApp, tmp_path: Path, site: Path) -> None:
     other = tmp_path / "parallel"
     shutil.copytree(site, other)

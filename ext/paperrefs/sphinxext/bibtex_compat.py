@@ -115,18 +115,24 @@ def file_digest(path: Path) -> str | None:
 
 
 def pages_of_changed_bib_files(app: Sphinx, env: BuildEnvironment) -> set[str]:
-    """The documents that depend on a bib file whose bytes changed since the last build.
+    """The documents that depend on a bib file whose keys changed since the last build.
 
     sphinxcontrib-bibtex makes each bib file a dependency of the pages that hold a
     ``{bibliography}``, and Sphinx re-reads a page when a dependency's time is newer
     than the page's: touching the bib rewrote those pages and their toctree parents
     unchanged. :func:`depend_on_bib_content` takes those dependencies out of Sphinx's
-    hands; this puts them back, by content.
+    hands; this puts them back, by what the directive reads of the file when its page is
+    read: the keys, in order (it makes a target for each). The entries it lists are
+    formatted after reading, and :func:`pages_whose_citations_changed` rewrites the page
+    when they change.
     """
     domain = domain_of(env)
-    now = {str(path): file_digest(path) for path in bib_files(app)}
-    before: dict[str, str | None] = domain.snapshot.get("bibfile_digests", now)
-    domain.snapshot["bibfile_digests"] = now
+    parsed = env.get_domain("cite").bibdata.bibfiles  # type: ignore[attr-defined]
+    now = {
+        str(path): list(parsed[path].keys) if path in parsed else None for path in bib_files(app)
+    }
+    before: dict[str, list[str] | None] = domain.snapshot.get("bibfile_keys", now)
+    domain.snapshot["bibfile_keys"] = now
     changed = {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
     return {doc for doc, paths in domain.bib_dependents.items() if paths & changed}
 
@@ -177,7 +183,44 @@ def bibtex_pass_if_inputs_changed(app: Sphinx, env: BuildEnvironment) -> Iterabl
         return []
     result = list(bibtex_env_updated(app, env))
     domain.snapshot["bibtex_inputs"] = inputs
-    return result
+    return result + pages_whose_citations_changed(env)
+
+
+def pages_whose_citations_changed(env: BuildEnvironment) -> list[str]:
+    """The pages whose ``{cite}`` labels or previews, or whose bibliography entries, the
+    pass just formatted differently from the last build's.
+
+    Both are filled in when a page is written, from what the pass formatted, so such a
+    page is rewritten without being read again. Which fields an entry shows is the pybtex
+    style's business (an edition, a page range), so the comparison is of the formatted
+    text itself.
+    """
+    cite: Any = env.get_domain("cite")
+    by_key: dict[str, list[tuple[str, ...]]] = {}
+    shown: dict[str, list[object]] = {}
+    for citation in cite.citations:
+        tooltip = citation.tooltip_entry
+        formatted = (
+            citation.citation_id,
+            citation.bibliography_key.docname,
+            citation.formatted_entry.label,
+            repr(citation.formatted_entry.text),
+            repr(tooltip.text) if tooltip is not None else "",
+        )
+        by_key.setdefault(citation.key, []).append(formatted)
+        shown.setdefault(citation.bibliography_key.docname, []).append(formatted)
+    for ref in cite.citation_refs:
+        for target in ref.targets:
+            shown.setdefault(ref.docname, []).append(by_key.get(target.key))
+    now = {
+        docname: hashlib.sha256(repr(items).encode("utf-8")).hexdigest()
+        for docname, items in shown.items()
+    }
+    domain = domain_of(env)
+    before: dict[str, str] = domain.snapshot.get("bibtex_pages", now)
+    domain.snapshot["bibtex_pages"] = now
+    changed = {doc for doc in before.keys() | now.keys() if before.get(doc) != now.get(doc)}
+    return sorted(doc for doc in changed if doc in env.found_docs)
 
 
 def bibtex_inputs(app: Sphinx, env: BuildEnvironment) -> str:
