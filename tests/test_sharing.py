@@ -5,7 +5,10 @@ no sitemap and no warning without an address."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +147,29 @@ def test_without_an_address_there_is_no_sitemap_and_no_warning(
     assert not (Path(app.outdir) / "sitemap.xml").exists()
     page = BeautifulSoup(html(app, "papers/schulman2015trust"), "html.parser")
     assert meta(page, "og:title") == "Trust Region Policy Optimization"
+
+
+# A stand-in for matplotlib that leaves a mark when imported and offers nothing else, so
+# sphinxext-opengraph, finding no pyplot in it, draws no cards either way.
+MARKING_MATPLOTLIB = "import pathlib, os\npathlib.Path(os.environ['IMPORTED_MARK']).touch()\n"
+
+
+@pytest.mark.parametrize("cards", [False, True])
+def test_matplotlib_is_imported_only_for_social_cards(
+    site: Path, tmp_path: Path, cards: bool
+) -> None:
+    """An installed matplotlib costs every build its pyplot import unless the import is
+    left out; a site that turns social cards on still gets it."""
+    fake = tmp_path / "fake" / "matplotlib"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(MARKING_MATPLOTLIB)
+    if cards:
+        with (site / "conf.py").open("a") as conf:
+            conf.write('ogp_social_cards = {"enable": True}\n')
+    mark = tmp_path / "imported"
+    paths = [str(fake.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "IMPORTED_MARK": str(mark)}
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(site), str(tmp_path / "out")]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert mark.exists() is cards

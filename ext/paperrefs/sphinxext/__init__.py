@@ -62,7 +62,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx_copybutton")
     app.setup_extension("sphinx_sitemap")
     # Its import prints that social cards need matplotlib; paperrefs turns them off.
-    with redirect_stdout(io.StringIO()):
+    with redirect_stdout(io.StringIO()), sharing.social_cards_left_out(app):
         app.setup_extension("sphinxext.opengraph")
     settings.register(app)
 

@@ -7,7 +7,9 @@
   That address already names the language and version (``/en/latest/``), so the sitemap
   adds only each page to it. Without an address there is no sitemap (it needs absolute
   URLs), silently, as there is no feed. No social-card images: they need matplotlib and
-  draw one PNG per page.
+  draw one PNG per page. sphinxext-opengraph imports matplotlib's pyplot for them when it
+  is installed, at about 0.7 s of every build; unless ``conf.py`` turns them on, that
+  import is not made (``social_cards_left_out``).
 - ``html-page-context``: a paper page is described by its paper (the abstract's first
   sentence, else title, authors and year), not by the buttons its text starts with;
   every title goes out as text, escaped once; a Twitter card names the preview's kind.
@@ -24,6 +26,9 @@ from __future__ import annotations
 
 import queue
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 from typing import Any
 
@@ -42,9 +47,32 @@ FAVICON = STATIC / "paperrefs-favicon.svg"
 # Sphinx's search and general index pages hold no content of their own.
 NOT_IN_SITEMAP = ["search.html", "genindex.html", "search/", "genindex/"]
 NO_SOCIAL_CARDS = {"enable": False}
+SOCIAL_CARDS_MODULE = "sphinxext.opengraph._social_cards"
 SITEMAP_WITHOUT_URL = "sitemap.configuration"
 TWITTER_CARD = '<meta name="twitter:card" content="summary" />'
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+@contextmanager
+def social_cards_left_out(app: Sphinx) -> Iterator[None]:
+    """While sphinxext-opengraph loads, keep its social-card module (and with it pyplot)
+    from being imported, unless ``conf.py`` turns social cards on.
+
+    An import of a module whose ``sys.modules`` entry is None fails, and sphinxext-opengraph
+    takes that failure as "no matplotlib": it draws no cards, which is the default here.
+    Extensions load before the configuration is complete, so the setting is read from the
+    values ``conf.py`` set.
+    """
+    written = getattr(app.config, "_raw_config", {}).get("ogp_social_cards") or {}
+    if written.get("enable") or SOCIAL_CARDS_MODULE in sys.modules:
+        yield
+        return
+    sys.modules[SOCIAL_CARDS_MODULE] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get(SOCIAL_CARDS_MODULE, False) is None:
+            del sys.modules[SOCIAL_CARDS_MODULE]
 
 
 def describe_page(
