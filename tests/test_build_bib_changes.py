@@ -86,3 +86,11 @@ def test_the_bibtex_pass_runs_again_only_when_citations_change(
     assert warnings_of(cited) == ""
     assert "Trust region policy optimization" in bibliography_text(html(cited, "references"))
     assert "Schulman" in html(cited, "notes/policy")
+    # A citing note read again, with the same citations in it, changes nothing the pass
+    # reads, though its citations now come last in sphinxcontrib-bibtex's list.
+    other = site / "notes" / "preferences.md"
+    other.write_text(other.read_text() + "\nA remark added later.\n")
+    reworded = build(make_app, site)
+    assert "notes/preferences" in reworded.status.getvalue()  # read again
+    assert BIBTEX_KEPT in reworded.status.getvalue()
+    assert "Sutton and Barto" in html(reworded, "notes/preferences")

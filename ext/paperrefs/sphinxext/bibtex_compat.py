@@ -234,14 +234,23 @@ def bibtex_inputs(app: Sphinx, env: BuildEnvironment) -> str:
     parsed = [
         (str(path), bibfile.mtime, list(bibfile.keys)) for path, bibfile in bibdata.bibfiles.items()
     ]
+    docnames = list(get_docnames(env))  # type: ignore[no-untyped-call]
+    place = {docname: index for index, docname in enumerate(docnames)}
+    # The pass reads which keys each page cites, pages in this order and each page's in
+    # its own: not a citation's line, its text around the key, or where in the list a page
+    # that was read again put its citations (at the end).
+    cited = sorted(
+        ((ref.docname, [target.key for target in ref.targets]) for ref in cite.citation_refs),
+        key=lambda item: place.get(item[0], len(place)),
+    )
     state = (
         version("sphinxcontrib-bibtex"),
         sorted(settings.items()),
         sorted(files.items()),
         bibdata.encoding,
         parsed,
-        list(get_docnames(env)),  # type: ignore[no-untyped-call]
-        [plain(ref) for ref in cite.citation_refs],
+        docnames,
+        cited,
         sorted((plain(key), plain(value)) for key, value in cite.bibliographies.items()),
     )
     return hashlib.sha256(repr(state).encode("utf-8")).hexdigest()
