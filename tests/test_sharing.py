@@ -6,6 +6,7 @@ no sitemap and no warning without an address."""
 from __future__ import annotations
 
 import os
+import queue
 import re
 import subprocess
 import sys
@@ -69,6 +70,8 @@ def test_an_incremental_or_parallel_build_keeps_the_whole_sitemap(
 ) -> None:
     app = build(make_app, site)
     whole = (Path(app.outdir) / "sitemap.xml").read_bytes()
+    # One process writes every page: no server process for a shared queue was started.
+    assert type(app.sitemap_links) is queue.Queue  # type: ignore[attr-defined]
     note = site / "notes" / "policy.md"
     note.write_text(note.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     again = build(make_app, site)
@@ -76,6 +79,7 @@ def test_an_incremental_or_parallel_build_keeps_the_whole_sitemap(
 
     parallel = build(make_app, site, parallel=2, freshenv=True)
     assert (Path(parallel.outdir) / "sitemap.xml").read_bytes() == whole
+    assert type(parallel.sitemap_links) is not queue.Queue  # type: ignore[attr-defined]
 
 
 def test_a_paper_page_is_previewed_as_its_paper(make_app: MakeApp, site: Path) -> None:

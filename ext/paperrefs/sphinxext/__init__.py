@@ -61,6 +61,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     bibtex_compat.look_up_pybtex_plugins_once()
     app.setup_extension("sphinx_copybutton")
     app.setup_extension("sphinx_sitemap")
+    sharing.take_over_sitemap_queue(app)
     # Its import prints that social cards need matplotlib; paperrefs turns them off.
     with redirect_stdout(io.StringIO()), sharing.social_cards_left_out(app):
         app.setup_extension("sphinxext.opengraph")
@@ -103,7 +104,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", bibtex_compat.keep_parsed_bib_home, priority=AFTER_BIBTEX)
     app.connect("builder-inited", site_files.write_paper_stubs)
     app.connect("builder-inited", site_files.add_static_files)
-    app.connect("builder-inited", sharing.serial_sitemap_queue, priority=AFTER_OTHERS)
     # What to re-read, what each document holds, what to rewrite.
     app.connect("env-get-outdated", incremental.outdated_by_bib_changes)
     app.connect("doctree-read", collect.collect_records)

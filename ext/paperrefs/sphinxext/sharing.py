@@ -14,9 +14,8 @@
   sentence, else title, authors and year), not by the buttons its text starts with;
   every title goes out as text, escaped once; a Twitter card names the preview's kind.
 - ``builder-inited``: a serial build collects the sitemap's pages in an ordinary queue;
-  sphinx-sitemap starts a server process for a queue that parallel workers can share,
-  which a serial build does not need (and a process running many builds, such as a test
-  suite, would keep one per build).
+  sphinx-sitemap would start a server process for a queue that parallel workers can
+  share, which a serial build does not need.
 - ``build-finished``: the sitemap lists every page, not only the pages this build wrote
   (sphinx-sitemap collects the written ones, so an incremental build would shrink it),
   in a stable order.
@@ -30,6 +29,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
+from multiprocessing import Manager
 from typing import Any
 
 import sphinx_sitemap
@@ -135,16 +135,28 @@ def paper_description(paper: Paper) -> str:
     return tooltip(paper)
 
 
-def serial_sitemap_queue(app: Sphinx) -> None:
-    """``builder-inited``, after sphinx-sitemap's: a plain queue when pages are written in
-    this one process, and its server process stopped."""
-    shared = getattr(app, "sitemap_links", None)
-    if shared is None or app.parallel > 1:
+def take_over_sitemap_queue(app: Sphinx) -> None:
+    """Put :func:`sitemap_queue` in place of sphinx-sitemap's ``builder-inited`` handler."""
+    for listener in list(app.events.listeners.get("builder-inited", [])):
+        if listener.handler is sphinx_sitemap.record_builder_type:
+            app.disconnect(listener.id)
+            app.connect("builder-inited", sitemap_queue, listener.priority)
+
+
+def sitemap_queue(app: Sphinx) -> None:
+    """``builder-inited``: what sphinx-sitemap's own handler records, with its queue of pages
+    shared between processes only when pages are written by parallel workers.
+
+    Its handler always starts a server process for the queue: a second process as large
+    as the build for its first moments (half the peak memory of a small site's build),
+    and one kept per build by a process that runs many builds, such as a test suite.
+    """
+    builder = getattr(app, "builder", None)
+    if builder is None:
         return
-    app.sitemap_links = queue.Queue()  # type: ignore[attr-defined]
-    manager = getattr(shared, "_manager", None)
-    if manager is not None:
-        manager.shutdown()
+    builder.env.is_directory_builder = type(builder).__name__ == "DirectoryHTMLBuilder"
+    shared = app.parallel > 1
+    app.sitemap_links = Manager().Queue() if shared else queue.Queue()  # type: ignore[attr-defined]
 
 
 def list_every_page(app: Sphinx, exception: BaseException | None) -> None:
