@@ -45,7 +45,7 @@ from paperrefs.sphinxext.nodes import (
 from paperrefs.sphinxext.roles import ArxivRole
 
 # Bump when the shape or the module of the records kept in the environment changes.
-ENV_VERSION = 3
+ENV_VERSION = 4
 # sphinxcontrib-bibtex reads its bib files at builder-inited, priority 500.
 BEFORE_BIBTEX = 400
 AFTER_BIBTEX = 600
