@@ -94,3 +94,64 @@ def test_the_bibtex_pass_runs_again_only_when_citations_change(
     assert "notes/preferences" in reworded.status.getvalue()  # read again
     assert BIBTEX_KEPT in reworded.status.getvalue()
     assert "Sutton and Barto" in html(reworded, "notes/preferences")
+
+
+COUNTING_STYLE = '''
+from pathlib import Path
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.plain import Style
+
+
+class Counting(Style):
+    """The plain style, noting each entry it formats."""
+
+    def format_entry(self, label, entry, bib_data=None):
+        with (Path(__file__).parent / "formatted.txt").open("a") as log:
+            log.write(entry.key + "\\n")
+        return super().format_entry(label, entry, bib_data=bib_data)
+
+
+register_plugin("pybtex.style.formatting", "counting", Counting, force=True)
+bibtex_default_style = "counting"
+'''
+
+
+def formatted(site: Path) -> list[str]:
+    """The keys the counting style formatted since the last call."""
+    log = site / "formatted.txt"
+    keys = sorted(log.read_text().split()) if log.exists() else []
+    log.unlink(missing_ok=True)
+    return keys
+
+
+def test_an_edited_entry_is_the_only_one_formatted_again(make_app: MakeApp, site: Path) -> None:
+    """sphinxcontrib-bibtex's pass formats every cited entry twice, for the entry and its
+    tooltip; here once, when both have the same style, and after an edit of one entry the
+    others' formatting is the last build's."""
+    (site / "conf.py").write_text((site / "conf.py").read_text() + COUNTING_STYLE)
+    note = site / "notes" / "policy.md"
+    note.write_text(note.read_text() + "\n- see also {cite:p}`schulman2015trust`\n")
+    build(make_app, site)
+    cited = ["schulman2015trust", "sutton2018reinforcement"]
+    assert formatted(site) == cited
+    bib = site / "refs.bib"
+    bib.write_text(bib.read_text().replace("Trust Region", "Trusted Region"))
+    edited = build(make_app, site)
+    assert formatted(site) == ["schulman2015trust"]
+    assert warnings_of(edited) == ""
+    shown = bibliography_text(html(edited, "references"))
+    assert "Trusted region policy optimization" in shown
+    assert "Reinforcement Learning: An Introduction" in shown
+    assert "Trusted region policy" in html(edited, "notes/policy")  # the {cite}'s tooltip
+    # A style is code: changed in conf.py under the same name, it formats everything again.
+    conf = site / "conf.py"
+    conf.write_text(
+        conf.read_text().replace(
+            '    """The plain style, noting each entry it formats."""\n',
+            '    """The plain style, noting each entry it formats."""\n\n'
+            '    default_name_style = "lastfirst"\n',
+        )
+    )
+    restyled = build(make_app, site)
+    assert formatted(site) == cited
+    assert "Barto, Andrew" in bibliography_text(html(restyled, "references"))

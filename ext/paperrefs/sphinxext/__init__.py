@@ -15,6 +15,7 @@ from sphinx.util.typing import ExtensionMetadata
 import paperrefs
 from paperrefs.sphinxext import (
     bibtex_compat,
+    bibtex_pass,
     collect,
     defaults,
     domain,
@@ -57,7 +58,7 @@ AFTER_OTHERS = 600
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
-    bibtex_compat.run_bibtex_pass_only_on_change(app)
+    bibtex_pass.run_bibtex_pass_only_on_change(app)
     bibtex_compat.look_up_pybtex_plugins_once()
     app.setup_extension("sphinx_copybutton")
     app.setup_extension("sphinx_sitemap")

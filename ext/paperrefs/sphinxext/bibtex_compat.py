@@ -4,19 +4,16 @@ paperrefs loads it (``setup``), so ``{cite}`` keeps working as other Sphinx user
 and mends the places where its behaviour would break a paperrefs promise: a broken bib,
 bibliographies that point at a moved file, links from untrusted URLs, the escapes paperrefs
 writes that pybtex does not read back, pages re-read because the bib's time moved while its
-bytes did not, a pass over every cited entry on every build, whatever changed, and two
-costs of its own that grow with the site: a plugin looked up among every installed package
-for each citation, and its parsed bib sent back by every ``-j`` worker.
+bytes did not, and two costs of its own that grow with the site: a plugin looked up among
+every installed package for each citation, and its parsed bib sent back by every ``-j``
+worker. Its pass over cited entries is in :mod:`paperrefs.sphinxext.bibtex_pass`.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import os
 import re
-from collections.abc import Iterable
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +22,12 @@ from docutils import nodes
 from pybtex.database import BibliographyData
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinxcontrib.bibtex import env_updated as bibtex_env_updated
 from sphinxcontrib.bibtex.bibfile import BibData
-from sphinxcontrib.bibtex.domain import get_docnames
 
 from paperrefs.fsutil import write_if_changed
 from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import domain_of
 from paperrefs.sphinxext.settings import settings_of
-from paperrefs.sphinxext.warnings import status
 from paperrefs.text import is_web_url, tex_to_plain
 
 # What pybtex's decoder (latexcodec) leaves of the entry writer's escapes: it knows \% \& \#
@@ -152,124 +146,6 @@ def depend_on_bib_content(app: Sphinx, env: BuildEnvironment) -> None:
             if full in files:
                 dependencies.discard(dependency)
                 dependents.setdefault(docname, set()).add(full)
-
-
-# -- sphinxcontrib-bibtex's pass over cited entries, only when its inputs changed -------------
-
-
-def run_bibtex_pass_only_on_change(app: Sphinx) -> None:
-    """Put :func:`bibtex_pass_if_inputs_changed` in place of sphinxcontrib-bibtex's own
-    ``env-updated`` handler, at the same priority.
-
-    Its handler formats every cited entry (twice, with tooltips) and matches every entry
-    of the bib against every citation, on every build: at 1,000 papers about 40 % of a
-    no-op build. What it computes is kept with the environment, so when nothing it reads
-    changed, the last build's result is the result.
-    """
-    for listener in list(app.events.listeners.get("env-updated", [])):
-        if listener.handler is bibtex_env_updated:
-            app.disconnect(listener.id)
-            app.connect("env-updated", bibtex_pass_if_inputs_changed, listener.priority)
-
-
-def bibtex_pass_if_inputs_changed(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
-    """``env-updated``: sphinxcontrib-bibtex's pass, unless everything it reads is as it
-    was at the end of the last build (its warnings then are not repeated, like those of
-    any document an incremental build does not read)."""
-    domain = domain_of(env)
-    inputs = bibtex_inputs(app, env)
-    if domain.snapshot.get("bibtex_inputs") == inputs:
-        status("paperrefs: citations unchanged, sphinxcontrib-bibtex's last result kept")
-        return []
-    result = list(bibtex_env_updated(app, env))
-    domain.snapshot["bibtex_inputs"] = inputs
-    return result + pages_whose_citations_changed(env)
-
-
-def pages_whose_citations_changed(env: BuildEnvironment) -> list[str]:
-    """The pages whose ``{cite}`` labels or previews, or whose bibliography entries, the
-    pass just formatted differently from the last build's.
-
-    Both are filled in when a page is written, from what the pass formatted, so such a
-    page is rewritten without being read again. Which fields an entry shows is the pybtex
-    style's business (an edition, a page range), so the comparison is of the formatted
-    text itself.
-    """
-    cite: Any = env.get_domain("cite")
-    by_key: dict[str, list[tuple[str, ...]]] = {}
-    shown: dict[str, list[object]] = {}
-    for citation in cite.citations:
-        tooltip = citation.tooltip_entry
-        formatted = (
-            citation.citation_id,
-            citation.bibliography_key.docname,
-            citation.formatted_entry.label,
-            repr(citation.formatted_entry.text),
-            repr(tooltip.text) if tooltip is not None else "",
-        )
-        by_key.setdefault(citation.key, []).append(formatted)
-        shown.setdefault(citation.bibliography_key.docname, []).append(formatted)
-    for ref in cite.citation_refs:
-        for target in ref.targets:
-            shown.setdefault(ref.docname, []).append(by_key.get(target.key))
-    now = {
-        docname: hashlib.sha256(repr(items).encode("utf-8")).hexdigest()
-        for docname, items in shown.items()
-    }
-    domain = domain_of(env)
-    before: dict[str, str] = domain.snapshot.get("bibtex_pages", now)
-    domain.snapshot["bibtex_pages"] = now
-    changed = {doc for doc in before.keys() | now.keys() if before.get(doc) != now.get(doc)}
-    return sorted(doc for doc in changed if doc in env.found_docs)
-
-
-def bibtex_inputs(app: Sphinx, env: BuildEnvironment) -> str:
-    """A digest of everything sphinxcontrib-bibtex's pass reads."""
-    cite: Any = env.get_domain("cite")
-    settings = {
-        item.name: repr(item.value) for item in app.config if item.name.startswith("bibtex_")
-    }
-    files = {str(path): file_digest(path) for path in bib_files(app)}
-    bibdata = cite.bibdata
-    parsed = [
-        (str(path), bibfile.mtime, list(bibfile.keys)) for path, bibfile in bibdata.bibfiles.items()
-    ]
-    docnames = list(get_docnames(env))  # type: ignore[no-untyped-call]
-    place = {docname: index for index, docname in enumerate(docnames)}
-    # The pass reads which keys each page cites, pages in this order and each page's in
-    # its own: not a citation's line, its text around the key, or where in the list a page
-    # that was read again put its citations (at the end).
-    cited = sorted(
-        ((ref.docname, [target.key for target in ref.targets]) for ref in cite.citation_refs),
-        key=lambda item: place.get(item[0], len(place)),
-    )
-    state = (
-        version("sphinxcontrib-bibtex"),
-        sorted(settings.items()),
-        sorted(files.items()),
-        bibdata.encoding,
-        parsed,
-        docnames,
-        cited,
-        sorted((plain(key), plain(value)) for key, value in cite.bibliographies.items()),
-    )
-    return hashlib.sha256(repr(state).encode("utf-8")).hexdigest()
-
-
-def plain(value: object) -> object:
-    """``value`` as nested tuples of text and numbers, with a stable ``repr``."""
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return tuple((name, plain(getattr(value, name))) for name in value._fields)
-    if isinstance(value, ast.AST):
-        return ast.dump(value)
-    if isinstance(value, nodes.Element):
-        return (value.tagname, tuple(value.get("ids", ())), value.astext())
-    if isinstance(value, dict):
-        return tuple(sorted((str(key), plain(item)) for key, item in value.items()))
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [plain(item) for item in value]
-        return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
-    return value if isinstance(value, str | int | float | bool | None) else str(value)
 
 
 def read_escapes_back(app: Sphinx, doctree: nodes.document, docname: str) -> None:
