@@ -4,8 +4,14 @@ file's modification time says; read again as soon as one byte differs."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from paperrefs import bibfile, library
 from paperrefs.parsed_bib import ParsedBib, read_parsed
 
 from tests.helpers.bibs import HAND_WRITTEN, HAND_WRITTEN_KEYS
@@ -87,3 +93,102 @@ def test_no_record_and_no_bib(tmp_path: Path) -> None:
     missing = read_parsed(tmp_path / "absent.bib", tmp_path / "record")
     assert len(missing.library) == 0
     assert not (tmp_path / "record").exists()
+
+
+# -- after an edit: the entries whose text is unchanged are taken from the record ----------
+
+ENTRY = "@misc{{{key},\n  title = {{{title}}},\n  author = {{Ann Alpha and Bo Beta}},\n}}\n"
+
+
+def bib_of(titles: list[str], head: str = "") -> str:
+    body = "\n".join(
+        ENTRY.format(key=f"k{index}", title=title) for index, title in enumerate(titles)
+    )
+    return HAND_WRITTEN + head + "\n" + body
+
+
+def read_fresh(bib: Path) -> ParsedBib:
+    return read_parsed(bib, None)
+
+
+def same_reading(one: ParsedBib, other: ParsedBib) -> None:
+    assert one.salvaged.entries == other.salvaged.entries
+    assert [str(p) for p in one.salvaged.problems] == [str(p) for p in other.salvaged.problems]
+    assert one.salvaged.text == other.salvaged.text
+    assert list(one.library.papers.items()) == list(other.library.papers.items())
+
+
+edit_steps = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("title"), st.integers(0, 5), st.sampled_from(["X", "Y {Z}", "$\\alpha$"])
+        ),
+        st.tuples(st.just("drop"), st.integers(0, 5), st.just("")),
+        st.tuples(st.just("lines"), st.integers(0, 3), st.just("")),
+        st.tuples(st.just("string"), st.just(0), st.sampled_from(["NeurIPS", "ICML"])),
+        st.tuples(st.just("break"), st.integers(0, 5), st.just("")),
+        st.tuples(st.just("twice"), st.integers(0, 5), st.just("")),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(steps=edit_steps)
+@settings(max_examples=60, deadline=None)
+def test_a_reading_after_edits_equals_a_fresh_one(steps: list[tuple[str, int, str]]) -> None:
+    """Line numbers move, entries break, keys repeat, a macro changes: whatever reads as
+    before is the record's, and the whole reading is what a first reading gives."""
+    with tempfile.TemporaryDirectory() as folder:
+        bib, record = setup_bib(Path(folder), bib_of(["A", "B", "C", "D", "E", "F"]))
+        read_parsed(bib, record)
+        titles_now = ["A", "B", "C", "D", "E", "F"]
+        head = ""
+        for kind, index, value in steps:
+            text = bib_of(titles_now, head)
+            if kind == "title" and index < len(titles_now):
+                titles_now[index] = value
+                text = bib_of(titles_now, head)
+            elif kind == "drop" and index < len(titles_now):
+                del titles_now[index]
+                text = bib_of(titles_now, head)
+            elif kind == "lines":
+                head += "\n" * (index + 1)
+                text = bib_of(titles_now, head)
+            elif kind == "string":
+                text = text.replace('"Advances in Neural Information Processing Systems"', value)
+            elif kind == "break":
+                text = text.replace(
+                    f"@misc{{k{index},\n  title = {{", f"@misc{{k{index},\n  title = {{{{"
+                )
+            elif kind == "twice":
+                text += ENTRY.format(key=f"k{index}", title="again")
+            bib.write_text(text, encoding="utf-8")
+            same_reading(read_parsed(bib, record), read_fresh(bib))
+
+
+def test_one_edited_entry_is_the_only_one_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib, record = setup_bib(tmp_path, bib_of(["A", "B", "C"]))
+    read_parsed(bib, record)
+    read: list[str] = []
+    shown: list[str] = []
+    real_read, real_show = bibfile._to_entry, library.paper_from_entry
+
+    def reading(block: Any, path: Path) -> Any:
+        read.append(block.key)
+        return real_read(block, path)
+
+    def showing(entry: Any) -> Any:
+        shown.append(entry.key)
+        return real_show(entry)
+
+    monkeypatch.setattr(bibfile, "_to_entry", reading)
+    monkeypatch.setattr(library, "paper_from_entry", showing)
+    bib.write_text("\n\n" + bib_of(["A", "Bee", "C"]), encoding="utf-8")  # lines move, too
+    edited = read_parsed(bib, record)
+    assert read == shown == ["k1"]
+    assert titles(edited)["k1"] == "Bee"
+    assert edited.library.papers["k2"].line == edited.salvaged.entries[-1].line
+    same_reading(edited, read_fresh(bib))

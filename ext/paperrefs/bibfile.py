@@ -15,7 +15,7 @@ import re
 import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import filelock
@@ -213,11 +213,16 @@ def decode_bib(data: bytes, path: Path) -> str:
         ) from None
 
 
-def parse_bib(text: str, path: Path) -> BibDocument:
-    """Split ``text`` into entries, raising BibError at the first problem."""
+def parse_bib(text: str, path: Path, known: Mapping[str, BibEntry] | None = None) -> BibDocument:
+    """Split ``text`` into entries, raising BibError at the first problem.
+
+    ``known`` maps an entry's text to what it read as before (the last build's reading): a
+    block of the same text reads the same, wherever it now starts.
+    """
     has_bom = text.startswith(BOM)
     body = text[len(BOM) :] if has_bom else text
-    entries = [_to_entry(block, path) for block in _entry_blocks(body, path)]
+    known = known or {}
+    entries = [_known_or_read(block, path, known) for block in _entry_blocks(body, path)]
     _check_unique_keys(entries, path)
     return BibDocument(path, body, entries, has_bom=has_bom, newline=_newline_of(body))
 
@@ -274,6 +279,14 @@ def _failure_message(block: ParsingFailedBlock) -> str:
     return (
         f"cannot read the block starting `{head}`: {reason} (unbalanced braces or a missing comma?)"
     )
+
+
+def _known_or_read(block: Entry, path: Path, known: Mapping[str, BibEntry]) -> BibEntry:
+    entry = known.get(block.raw or "")
+    if entry is None:
+        return _to_entry(block, path)
+    line = _line(block)
+    return entry if entry.line == line else replace(entry, line=line)
 
 
 def _to_entry(block: Entry, path: Path) -> BibEntry:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -139,11 +139,18 @@ class Paper:
 class Library:
     """All papers of one bib file, by key (case-insensitive, aliases too) and arXiv ID."""
 
-    def __init__(self, entries: Iterable[BibEntry]) -> None:
+    def __init__(self, entries: Iterable[BibEntry], previous: Library | None = None) -> None:
+        """``previous``: a library of an earlier reading, whose papers stand for entries of
+        the same text (each display value is a function of the entry's text)."""
         entries = list(entries)
+        known = previous.papers if previous is not None else {}
         self.papers: dict[str, Paper] = {}
         for entry in entries:
-            paper = paper_from_entry(entry)
+            paper = known.get(entry.key)
+            if paper is None or paper.bibtex != entry.text:
+                paper = paper_from_entry(entry)
+            elif paper.line != entry.line:
+                paper = replace(paper, line=entry.line)
             self.papers[paper.key] = paper
         self._index = KeyIndex(entries)
 

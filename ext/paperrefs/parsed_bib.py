@@ -5,8 +5,9 @@ at thousands of entries, on every build. The result is pickled next to the doctr
 a digest of the file's bytes: a build whose bib is unchanged loads it instead. The digest,
 not the modification time, decides: a touched file is the same bibliography, and an edit
 that leaves the time as it was (a checkout, a copy that keeps times) is still an edit.
-The digest also covers the code that shapes the result, so a new version never reads an
-old one's records.
+After an edit, the entries whose text did not change are taken from the record rather
+than read again, so one entry's edit costs about one entry's reading. The record also
+names the code that shaped it, so a new version never reads an old one's records.
 """
 
 from __future__ import annotations
@@ -44,48 +45,51 @@ def read_parsed(path: Path, record: Path | None) -> ParsedBib:
     except FileNotFoundError:
         return ParsedBib(Salvaged(), Library([]), reused=False)
     digest = _digest(path, data)
-    if record is not None:
-        kept = _load(record, digest)
-        if kept is not None:
-            return ParsedBib(kept[0], kept[1], reused=True)
-    salvaged = salvage_bytes(data, path)
-    parsed = ParsedBib(salvaged, Library(salvaged.entries), reused=False)
+    kept = _load(record) if record is not None else None
+    if kept is not None and kept[0] == digest:
+        return ParsedBib(kept[1], kept[2], reused=True)
+    before = kept[1:] if kept is not None else (Salvaged(), Library([]))
+    known = {entry.text: entry for entry in before[0].entries}
+    salvaged = salvage_bytes(data, path, known)
+    parsed = ParsedBib(salvaged, Library(salvaged.entries, previous=before[1]), reused=False)
     if record is not None:
         _store(record, digest, parsed)
     return parsed
 
 
 def _digest(path: Path, data: bytes) -> str:
-    hashed = hashlib.sha256(_code_digest().encode("ascii"))
-    hashed.update(str(path).encode("utf-8") + b"\0")
+    hashed = hashlib.sha256(str(path).encode("utf-8") + b"\0")
     hashed.update(data)
     return hashed.hexdigest()
 
 
 @cache
-def _code_digest() -> str:
+def _code_digest() -> bytes:
+    """The first bytes of every record: the code it was made by."""
     hashed = hashlib.sha256()
     for module in _SHAPERS:
         hashed.update(Path(module.__file__ or "").read_bytes())
-    return hashed.hexdigest()
+    return hashed.hexdigest().encode("ascii")
 
 
-def _load(record: Path, digest: str) -> tuple[Salvaged, Library] | None:
+def _load(record: Path) -> tuple[str, Salvaged, Library] | None:
+    """The digest of the bytes ``record`` was made from, and what they read as."""
+    code = _code_digest()
     try:
         with record.open("rb") as stream:
-            if stream.read(len(digest)) != digest.encode("ascii"):
+            if stream.read(len(code)) != code:
                 return None
-            salvaged, shown = pickle.load(stream)
-    except Exception:  # a record from a crash or another Python: parse instead
+            digest, salvaged, shown = pickle.load(stream)
+    except Exception:  # a missing record, or one from a crash or another Python: parse
         return None
     if not isinstance(salvaged, Salvaged) or not isinstance(shown, Library):
         return None
-    return salvaged, shown
+    return digest, salvaged, shown
 
 
 def _store(record: Path, digest: str, parsed: ParsedBib) -> None:
-    data = digest.encode("ascii") + pickle.dumps(
-        (parsed.salvaged, parsed.library), protocol=pickle.HIGHEST_PROTOCOL
+    data = _code_digest() + pickle.dumps(
+        (digest, parsed.salvaged, parsed.library), protocol=pickle.HIGHEST_PROTOCOL
     )
     try:
         record.parent.mkdir(parents=True, exist_ok=True)

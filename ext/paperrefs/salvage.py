@@ -9,6 +9,7 @@ a time, blanking their lines so that later line numbers stay true, until the res
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +43,11 @@ def salvage_bib(path: Path) -> Salvaged:
     return salvage_bytes(data, path)
 
 
-def salvage_bytes(data: bytes, path: Path) -> Salvaged:
-    """Every entry of a bib file's bytes that parses; ``path`` only locates problems."""
+def salvage_bytes(data: bytes, path: Path, known: Mapping[str, BibEntry] | None = None) -> Salvaged:
+    """Every entry of a bib file's bytes that parses; ``path`` only locates problems.
+
+    ``known``: entries read before, by their text (see :func:`paperrefs.bibfile.parse_bib`).
+    """
     salvaged = Salvaged()
     try:
         text = decode_bib(data, path)
@@ -52,7 +56,7 @@ def salvage_bytes(data: bytes, path: Path) -> Salvaged:
         text = data.decode("utf-8", errors="replace")
     while True:
         try:
-            salvaged.entries = parse_bib(text, path).entries
+            salvaged.entries = parse_bib(text, path, known).entries
             salvaged.text = text
             return salvaged
         except BibError as error:
