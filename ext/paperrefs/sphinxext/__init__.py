@@ -22,6 +22,7 @@ from paperrefs.sphinxext import (
     fetch,
     incremental,
     pdf,
+    process_exit,
     settings,
     sharing,
     site_files,
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     bibtex_pass.run_bibtex_pass_only_on_change(app)
     bibtex_compat.look_up_pybtex_plugins_once()
+    process_exit.skip_final_collection()
     app.setup_extension("sphinx_copybutton")
     app.setup_extension("sphinx_sitemap")
     sharing.take_over_sitemap_queue(app)

@@ -1,0 +1,43 @@
+"""The exit of a process that built with paperrefs skips the interpreter's final garbage
+collection; a process that goes on after a build collects garbage as usual."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.sphinx import MakeApp, build
+
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
+# conf.py runs before any extension is set up, so this handler is registered first and,
+# atexit running handlers last-in first-out, runs after paperrefs' own.
+AT_EXIT = """
+import atexit, gc
+from pathlib import Path
+
+def _note_frozen():
+    Path(__file__).with_name("frozen.txt").write_text(str(gc.get_freeze_count()))
+
+atexit.register(_note_frozen)
+"""
+
+
+def test_the_exit_of_a_build_skips_the_final_collection(site: Path) -> None:
+    (site / "conf.py").write_text((site / "conf.py").read_text() + AT_EXIT)
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(site), str(site / "out")]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert (site / "out" / "index.html").is_file()
+    # Every object alive at exit moved out of the collector's sight.
+    assert int((site / "frozen.txt").read_text()) > 10_000
+
+
+def test_a_process_that_goes_on_after_a_build_still_collects(make_app: MakeApp, site: Path) -> None:
+    build(make_app, site)
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
