@@ -155,3 +155,38 @@ def test_an_edited_entry_is_the_only_one_formatted_again(make_app: MakeApp, site
     restyled = build(make_app, site)
     assert formatted(site) == cited
     assert "Barto, Andrew" in bibliography_text(html(restyled, "references"))
+
+
+UP_TO_DATE = "checking bibtex cache... up to date"
+
+
+def test_an_edited_entry_reaches_cite_without_a_whole_parse(make_app: MakeApp, site: Path) -> None:
+    """sphinxcontrib-bibtex's reading is brought up to date entry by entry; an edit that
+    kept the file's time, which it would not have seen, reaches ``{cite}`` as well."""
+    first = build(make_app, site)
+    assert "parsing bibtex file" in first.status.getvalue()
+    bib = site / "refs.bib"
+    stat = bib.stat()
+    bib.write_text(bib.read_text().replace("Learning: An", "Learning: A New"))
+    os.utime(bib, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    edited = build(make_app, site)
+    assert UP_TO_DATE in edited.status.getvalue()
+    assert "parsing bibtex file" not in edited.status.getvalue()
+    assert "A New Introduction" in bibliography_text(html(edited, "references"))
+    assert "A New Introduction" in html(edited, "notes/preferences")  # the tooltip
+    touch(bib)
+    assert UP_TO_DATE in build(make_app, site).status.getvalue()
+
+
+def test_a_bib_with_string_macros_is_parsed_whole(make_app: MakeApp, site: Path) -> None:
+    """An ``@string`` changes how pybtex reads the entries that use it, which themselves
+    stay as they were: no entry of such a bib is read alone."""
+    bib = site / "refs.bib"
+    text = bib.read_text().replace("publisher = {MIT Press}", "publisher = mitp")
+    bib.write_text('@string{mitp = "MIT Press"}\n\n' + text)
+    build(make_app, site)
+    bib.write_text(bib.read_text().replace('"MIT Press"', '"The MIT Press"'))
+    edited = build(make_app, site)
+    assert "parsing bibtex file" in edited.status.getvalue()
+    assert warnings_of(edited) == ""
+    assert "The MIT Press" in bibliography_text(html(edited, "references"))

@@ -16,6 +16,7 @@ import paperrefs
 from paperrefs.sphinxext import (
     bibtex_compat,
     bibtex_pass,
+    bibtex_reading,
     collect,
     defaults,
     domain,
@@ -104,6 +105,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # The bib is read once; a broken one is handed to sphinxcontrib-bibtex as what parses.
     app.connect("builder-inited", domain.read_bibliography, priority=BEFORE_BIBTEX)
     app.connect("builder-inited", bibtex_compat.give_bibtex_what_parses, priority=BEFORE_BIBTEX)
+    app.connect(
+        "builder-inited", bibtex_reading.bring_bibtex_reading_up_to_date, priority=BEFORE_BIBTEX
+    )
     app.connect("builder-inited", bibtex_compat.keep_parsed_bib_home, priority=AFTER_BIBTEX)
     app.connect("builder-inited", site_files.write_paper_stubs)
     app.connect("builder-inited", site_files.add_static_files)
