@@ -190,3 +190,30 @@ def test_a_bib_with_string_macros_is_parsed_whole(make_app: MakeApp, site: Path)
     assert "parsing bibtex file" in edited.status.getvalue()
     assert warnings_of(edited) == ""
     assert "The MIT Press" in bibliography_text(html(edited, "references"))
+
+
+NEW_ENTRY = """
+@misc{aardvark2019first,
+  title = {A Paper That Sorts First},
+  author = {Ann Aardvark},
+  year = {2019},
+}
+"""
+
+
+def test_a_new_entry_leaves_every_citation_anchor_and_citing_page_as_it_was(
+    make_app: MakeApp, site: Path
+) -> None:
+    """A ``{cite}`` links to an anchor named for its entry: an entry added before it in the
+    bib moves no anchor, so no citing page is rewritten, and outside links keep working."""
+    outdir = Path(build(make_app, site).outdir)
+    anchor = 'href="../references.html#cite-1-sutton2018reinforcement"'
+    assert anchor in (outdir / "notes" / "preferences.html").read_text()
+    assert 'id="cite-1-sutton2018reinforcement"' in (outdir / "references.html").read_text()
+    stamp = time.time()
+    time.sleep(0.05)
+    bib = site / "refs.bib"
+    bib.write_text(NEW_ENTRY + bib.read_text())
+    build(make_app, site)
+    assert "notes/preferences.html" not in rewritten_pages(outdir, stamp)
+    assert "papers/aardvark2019first.html" in rewritten_pages(outdir, stamp)

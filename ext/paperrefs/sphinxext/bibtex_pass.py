@@ -162,7 +162,8 @@ def style_codes(app: Sphinx) -> dict[str, tuple[type[BaseStyle], str]]:
 
     A style is code: one defined in ``conf.py`` (or a module it imports) may change while
     its name stays, and then every entry it formats must be formatted again. The digest
-    covers the files that define the class and each class it inherits from.
+    covers pybtex's version and the files that define the class and each class it
+    inherits from.
     """
     cite: Any = app.env.get_domain("cite")
     names = {bibliography.style for bibliography in cite.bibliographies.values()}
@@ -175,8 +176,8 @@ def style_codes(app: Sphinx) -> dict[str, tuple[type[BaseStyle], str]]:
             style = pybtex.plugin.find_plugin(_STYLES, name)
         except pybtex.plugin.PluginNotFound:
             continue  # sphinxcontrib-bibtex reports it, as it always did
-        read = []
-        for klass in style.__mro__:
+        read: list[tuple[str, str, str | None]] = [("pybtex", version("pybtex"), None)]
+        for klass in style.__mro__[:-1]:  # not object
             module = sys.modules.get(klass.__module__)
             # conf.py is run, not imported: its classes belong to no module
             where = conf if klass.__module__ == "builtins" else getattr(module, "__file__", None)

@@ -22,8 +22,14 @@ from paperrefs.sphinxext.settings import settings_of
 from paperrefs.sphinxext.site_files import MATHJAX_PATH, mathjax_source
 from paperrefs.sphinxext.warnings import Warn, warn
 
-# Citations read as the rest of the site does ("Ebadi et al., 2021", never "[PRL21]").
-BIBTEX = {"bibtex_reference_style": "author_year", "bibtex_default_style": "plain"}
+# Citations read as the rest of the site does ("Ebadi et al., 2021", never "[PRL21]"), and
+# link to an anchor named for the entry: numbered anchors shift whenever an entry is added
+# above, which broke every outside link to them and rewrote every citing page.
+BIBTEX = {
+    "bibtex_reference_style": "author_year",
+    "bibtex_default_style": "plain",
+    "bibtex_cite_id": "cite-{bibliography_count}-{key}",
+}
 BOOK_THEME = "sphinx_book_theme"
 # The book theme keeps search in the sidebar; without an empty navbar_persistent its parent
 # theme adds a second search field in a header bar of its own. Without a default mode the
