@@ -192,3 +192,94 @@ def test_one_edited_entry_is_the_only_one_read_again(
     assert titles(edited)["k1"] == "Bee"
     assert edited.library.papers["k2"].line == edited.salvaged.entries[-1].line
     same_reading(edited, read_fresh(bib))
+
+
+# -- a bib of entries alone: only the new blocks are split ---------------------------------
+
+plain_steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("title"), st.integers(0, 5)),
+        st.tuples(st.just("drop"), st.integers(0, 5)),
+        st.tuples(st.just("blank"), st.integers(0, 5)),
+        st.tuples(st.just("comment"), st.integers(0, 5)),
+        st.tuples(st.just("at-in-field"), st.integers(0, 5)),
+        st.tuples(st.just("unclosed"), st.integers(0, 5)),
+        st.tuples(st.just("twice"), st.integers(0, 5)),
+        st.tuples(st.just("string"), st.integers(0, 5)),
+        st.tuples(st.just("bad-key"), st.integers(0, 5)),
+        st.tuples(st.just("indent"), st.integers(0, 5)),
+        st.tuples(st.just("head"), st.just(0)),
+        st.tuples(st.just("crlf"), st.just(0)),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def edited_plain(blocks: list[str], kind: str, index: int) -> None:
+    """One edit of a bib's blocks, in place."""
+    if index >= len(blocks):
+        return
+    block = blocks[index]
+    if kind == "title":
+        blocks[index] = block.replace("title = {", "title = {New ", 1)
+    elif kind == "drop":
+        del blocks[index]
+    elif kind == "blank":
+        blocks[index] = "\n\n" + block
+    elif kind == "comment":
+        blocks[index] = block + "% a note to self, with an @ in it\n"
+    elif kind == "at-in-field":
+        blocks[index] = block.replace("author = {", "author = {\n@home and ", 1)
+    elif kind == "unclosed":
+        blocks[index] = block.replace("title = {", "title = {{", 1)
+    elif kind == "twice":
+        blocks.append(block)
+    elif kind == "string":
+        blocks.insert(index, '@string{ venue = "Venue" }\n')
+    elif kind == "bad-key":
+        blocks[index] = block.replace("@misc{", "@misc{bad key", 1)
+    elif kind == "indent":  # an entry that does not start a line
+        blocks[index] = "  " + block
+    elif kind == "head":  # text before the first entry, which the splitter reads too
+        blocks.insert(0, "See @misc{unfinished,\n")
+    elif kind == "crlf":
+        blocks[:] = [part.replace("\n", "\r\n") for part in blocks]
+
+
+@given(steps=plain_steps)
+@settings(max_examples=80, deadline=None)
+def test_splitting_only_new_blocks_reads_as_a_whole_split(steps: list[tuple[str, int]]) -> None:
+    """Entries edited, moved, broken, doubled, and text that is not an entry put between
+    them: the reading after each edit is what a first reading of the file gives."""
+    with tempfile.TemporaryDirectory() as folder:
+        blocks = [
+            ENTRY.format(key=f"k{index}", title=title) for index, title in enumerate("ABCDEF")
+        ]
+        bib, record = setup_bib(Path(folder), "\n".join(blocks))
+        read_parsed(bib, record)
+        for kind, index in steps:
+            edited_plain(blocks, kind, index)
+            bib.write_bytes("\n".join(blocks).encode("utf-8"))
+            same_reading(read_parsed(bib, record), read_fresh(bib))
+
+
+def test_after_one_entry_is_edited_only_its_block_is_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib, record = setup_bib(tmp_path, "\n".join(ENTRY.format(key=k, title=k) for k in "abcd"))
+    read_parsed(bib, record)
+    split: list[str] = []
+    real_split = bibfile._split
+
+    def splitting(text: str) -> Any:
+        split.append(text)
+        return real_split(text)
+
+    monkeypatch.setattr(bibfile, "_split", splitting)
+    bib.write_text("\n\n" + bib.read_text().replace("title = {c}", "title = {Sea}"))
+    edited = read_parsed(bib, record)
+    assert split == [ENTRY.format(key="c", title="Sea").rstrip()]
+    assert titles(edited)["c"] == "Sea"
+    assert [entry.line for entry in edited.salvaged.entries] == [3, 8, 13, 18]
+    same_reading(edited, read_fresh(bib))

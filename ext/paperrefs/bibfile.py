@@ -42,6 +42,7 @@ _BAD_KEY_CHARS = re.compile(r"[\s\"#%'(),={}\\~]")
 _FIELD_NAME = re.compile(r"[A-Za-z][\w.:+/-]*")
 _NUMBER = re.compile(r"\d+")
 _MACRO_NAME = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*")
+_LINE_START_AT = re.compile(r"^@", re.MULTILINE)
 
 
 class BibError(Exception):
@@ -222,9 +223,53 @@ def parse_bib(text: str, path: Path, known: Mapping[str, BibEntry] | None = None
     has_bom = text.startswith(BOM)
     body = text[len(BOM) :] if has_bom else text
     known = known or {}
-    entries = [_known_or_read(block, path, known) for block in _entry_blocks(body, path)]
+    entries = _entries_by_block(body, path, known) if known else None
+    if entries is None:
+        entries = [_known_or_read(block, path, known) for block in _entry_blocks(body, path)]
     _check_unique_keys(entries, path)
     return BibDocument(path, body, entries, has_bom=has_bom, newline=_newline_of(body))
+
+
+def _entries_by_block(
+    text: str, path: Path, known: Mapping[str, BibEntry]
+) -> list[BibEntry] | None:
+    """The entries of ``text``, splitting only the blocks that are not ``known``; None unless
+    the text is nothing but entries, each starting a line, separated by blank space.
+
+    Splitting the whole file is most of a reading after one entry changed (0.2 s at 1,000
+    entries). It is needed only where the text is new: the splitter reads an entry from
+    its ``@`` to the brace that closes it, whatever came before, and skips blank space
+    between entries; so a text of entries and blank space splits into those entries, and
+    one whose text is known reads as it did. Each new block is split alone and must come
+    out as exactly one entry spanning it. Anything else (text between entries, an
+    ``@string``, an ``@`` that starts a line inside a field, a broken entry) returns None,
+    and the whole text is split as always, with its errors at their lines.
+    """
+    starts = [match.start() for match in _LINE_START_AT.finditer(text)]
+    if not starts or text[: starts[0]].strip():
+        return None
+    entries = []
+    line, counted = 1, 0
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        line += text.count("\n", counted, begin)
+        counted = begin
+        raw = text[begin:end].rstrip()
+        entry = known.get(raw) or _read_alone(raw, path)
+        if entry is None:
+            return None
+        entries.append(entry if entry.line == line else replace(entry, line=line))
+    return entries
+
+
+def _read_alone(raw: str, path: Path) -> BibEntry | None:
+    """The one entry a block's text holds, or None when it holds anything else."""
+    blocks = _split(raw)
+    if len(blocks) != 1 or not isinstance(blocks[0], Entry) or blocks[0].raw != raw:
+        return None
+    try:
+        return _to_entry(blocks[0], path)
+    except BibError:  # reported at its true line by the whole split
+        return None
 
 
 def _newline_of(text: str) -> str:
