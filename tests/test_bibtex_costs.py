@@ -1,6 +1,7 @@
-"""Two costs of sphinxcontrib-bibtex that grew with the site, and what paperrefs does about
-them: per-citation plugin lookups, and the parsed bib sent back by every ``-j`` worker.
-(That the builds still come out right is checked by the parallel build test.)"""
+"""Costs of sphinxcontrib-bibtex that grew with the site, and what paperrefs does about
+them: per-citation plugin lookups, the parsed bib sent back by every ``-j`` worker, and
+its pass's search of every citation for each entry. (That the builds still come out
+right is checked by the parallel build test.)"""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from typing import Any
 import pybtex.plugin
 import pytest
 from paperrefs.sphinxext import bibtex_compat
+from paperrefs.sphinxext.bibtex_pass import IndexedBibtexDomain
 from pybtex.database import BibliographyData, Entry
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile
+from sphinxcontrib.bibtex.domain import BibtexDomain, get_docnames
+
+from tests.helpers.sphinx import MakeApp, build, html, warnings_of
 
 
 def test_per_citation_plugins_are_found_without_scanning_packages(
@@ -74,3 +79,68 @@ def test_a_worker_sends_the_parsed_bib_back_without_its_entries() -> None:
     assert back.encoding == "utf-8-sig"
     assert back.bibfiles == parsed_bib().bibfiles
     assert len(back.data.entries) == 0
+
+
+# Bibliographies whose filters ask which documents cite an entry, in every way a filter can.
+FILTERED = """# Filtered
+
+A citation here: {cite:p}`schulman2015trust`.
+
+```{bibliography}
+:filter: cited and docname in docnames
+:list: bullet
+```
+
+```{bibliography}
+:filter: not cited or key == "schulman2017proximal"
+:list: bullet
+```
+
+```{bibliography}
+:filter: {"notes/preferences"} & docnames
+:list: enumerated
+```
+"""
+
+
+@pytest.mark.slow  # a real Sphinx build
+def test_the_indexed_domain_gives_sphinxcontrib_bibtex_own_entries_and_order(
+    make_app: MakeApp, site: Path
+) -> None:
+    (site / "filtered.md").write_text(FILTERED)
+    index = site / "index.md"
+    index.write_text(index.read_text().replace("references\n```", "references\nfiltered\n```"))
+    app = build(make_app, site)
+    assert warnings_of(app) == ""
+    ours = app.env.domains["cite"]
+    assert isinstance(ours, IndexedBibtexDomain)
+    theirs = BibtexDomain(app.env)  # the same data, read by sphinxcontrib-bibtex's own code
+    docnames = list(get_docnames(app.env))
+    assert len(ours.bibliographies) == 4
+    assert len(ours.citation_refs) >= 2
+    for key in ours.bibliographies:
+        entries = [name for name, _ in ours.get_filtered_entries(key)]
+        assert entries == [name for name, _ in theirs.get_filtered_entries(key)]
+        assert entries  # every filter above shows something
+    assert list(ours.get_all_cited_keys(docnames)) == list(theirs.get_all_cited_keys(docnames))
+
+
+@pytest.mark.slow  # a real Sphinx build
+def test_a_broken_filter_warns_at_its_bibliography_as_sphinxcontrib_bibtex_does(
+    make_app: MakeApp, site: Path
+) -> None:
+    """A filter that parses but cannot be evaluated (a regular expression that is a
+    number) is found out by the pass, entry by entry: a warning at the bibliography for
+    each of the four entries, and the entries cited anywhere are shown instead."""
+    references = site / "references.md"
+    text = references.read_text()
+    references.write_text(
+        text.replace("```{bibliography}\n", "```{bibliography}\n:filter: title % 1\n")
+    )
+    app = build(make_app, site)
+    warnings = warnings_of(app).splitlines()
+    assert len(warnings) == 4
+    for warning in warnings:
+        assert "references.md:6: WARNING: syntax error in :filter: expression;" in warning
+        assert warning.endswith("[bibtex.filter_syntax_error]")
+    assert "Reinforcement Learning" in html(app, "references")  # cited in preferences

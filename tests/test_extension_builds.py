@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_escape_sequences
 
 from tests.helpers.html import body_texts, rewritten_pages
 from tests.helpers.sphinx import MakeApp, build, html, warnings_of
@@ -227,11 +228,60 @@ def test_a_new_title_rewrites_the_pages_that_list_the_paper_as_read_with(
     time.sleep(0.05)
     bib = site / "refs.bib"
     bib.write_text(bib.read_text().replace("An Introduction", "An Introduction, 2nd ed."))
-    build(make_app, site)
+    again = build(make_app, site)
+    assert [docname for docname in read_docs(again) if docname.startswith("notes/")] == []
     rewritten = rewritten_pages(outdir, stamp)
     assert {"papers/rafailov2023direct.html", "papers/schulman2017proximal.html"} <= rewritten
     assert "papers/schulman2015trust.html" not in rewritten  # never cited beside it
     assert "2nd ed." in html(first, "papers/rafailov2023direct")
+
+
+def read_docs(app: SphinxTestApp) -> list[str]:
+    """The documents a build read, from its progress lines."""
+    lines = strip_escape_sequences(app.status.getvalue()).splitlines()
+    return [line.rsplit(" ", 1)[-1] for line in lines if line.startswith("reading sources...")]
+
+
+def preview_of(page: str, label: str) -> str:
+    """The hover preview of the inline citation reading ``label``."""
+    for link in BeautifulSoup(page, "html.parser").select("a.reference"):
+        if link.get_text() == label:
+            return str(link.get("title", ""))
+    raise AssertionError(f"no citation reads {label!r}")
+
+
+def test_a_new_title_reaches_the_previews_of_citing_notes_without_reading_them(
+    make_app: MakeApp, site: Path
+) -> None:
+    """An inline citation reads "Schulman et al., 2015" and previews the title: the note
+    that cites TRPO inline (and carries no card of it) is rewritten with the new title in
+    its preview without being read again."""
+    note = site / "notes" / "preferences.md"
+    note.write_text(note.read_text() + "- trust regions, as in {arxiv}`1502.05477`\n")
+    build(make_app, site)
+    bib = site / "refs.bib"
+    bib.write_text(bib.read_text().replace("Trust Region Policy", "Trust-Region Policy"))
+    again = build(make_app, site)
+    assert warnings_of(again) == ""
+    preview = preview_of(html(again, "notes/preferences"), "Schulman et al., 2015")
+    assert preview.startswith("Trust-Region Policy Optimization — John Schulman")
+    assert "notes/preferences" not in read_docs(again)
+    assert "notes/policy" in read_docs(again)  # it shows TRPO's card
+
+
+def test_a_new_first_author_reads_the_citing_notes_again(make_app: MakeApp, site: Path) -> None:
+    """The label an inline citation reads as is in the note's snippets too: a change to it
+    is read again."""
+    note = site / "notes" / "preferences.md"
+    note.write_text(note.read_text() + "- trust regions, as in {arxiv}`1502.05477`\n")
+    build(make_app, site)
+    bib = site / "refs.bib"
+    bib.write_text(bib.read_text().replace("author = {John Schulman", "author = {Jane Schulmann"))
+    again = build(make_app, site)
+    assert "notes/preferences" in read_docs(again)
+    assert "Schulmann et al., 2015" in html(again, "notes/preferences")
+    snippets = BeautifulSoup(html(again, "papers/schulman2015trust"), "html.parser")
+    assert "Schulmann et al., 2015" in snippets.select_one("ul.paperrefs-backlinks").get_text()
 
 
 def test_editing_an_entry_leaves_pages_that_only_link_to_it(make_app: MakeApp, site: Path) -> None:
@@ -288,3 +338,27 @@ def test_parallel_build_equals_serial(make_app: MakeApp, tmp_path: Path, site: P
     assert warnings_of(parallel) == ""
     assert "Trust region policy optimization" in html(parallel, "notes/preferences")
     assert body_texts(Path(serial.outdir)) == body_texts(Path(parallel.outdir))
+
+
+def search_pages(outdir: Path, word: str) -> set[str]:
+    """The pages Sphinx's search finds a word on, in their text or their titles (the word
+    stemmed, as the index keeps it)."""
+    script = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(script.removeprefix("Search.setIndex(").removesuffix(")"))
+    pages = set()
+    for kind in ("terms", "titleterms"):
+        found = index[kind].get(word, [])
+        pages |= {index["docnames"][n] for n in ([found] if isinstance(found, int) else found)}
+    return pages
+
+
+def test_search_finds_a_title_where_it_is_shown_not_in_the_lists_of_every_paper(
+    make_app: MakeApp, site: Path
+) -> None:
+    """DPO's title ("... is Secretly a Reward Model") is on its page and in its note's card;
+    the index, the changelog, the map and the pages of the papers read with it list it
+    too, and the search leaves those lists out."""
+    outdir = Path(build(make_app, site).outdir)
+    assert "Secretly" in (outdir / "references.html").read_text(encoding="utf-8")
+    assert "Secretly" in (outdir / "changelog.html").read_text(encoding="utf-8")
+    assert search_pages(outdir, "secret") == {"papers/rafailov2023direct", "notes/preferences"}

@@ -21,9 +21,9 @@ from paperrefs.sphinxext import (
     defaults,
     domain,
     fetch,
+    garbage,
     incremental,
     pdf,
-    process_exit,
     settings,
     sharing,
     site_files,
@@ -48,10 +48,12 @@ from paperrefs.sphinxext.nodes import (
 from paperrefs.sphinxext.roles import ArxivRole
 
 # Bump when the shape or the module of the records kept in the environment changes.
-ENV_VERSION = 4
+ENV_VERSION = 5
 # sphinxcontrib-bibtex reads its bib files at builder-inited, priority 500.
 BEFORE_BIBTEX = 400
 AFTER_BIBTEX = 600
+FIRST = 100  # before every other handler of the event
+LAST = 900  # after every handler of the event, ours and other extensions'
 # The themes and sphinxext-opengraph fill the page context at html-page-context, and
 # sphinx-sitemap writes at build-finished, all at priority 500.
 BEFORE_OTHERS = 400
@@ -60,9 +62,10 @@ AFTER_OTHERS = 600
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
+    app.add_domain(bibtex_pass.IndexedBibtexDomain, override=True)
     bibtex_pass.run_bibtex_pass_only_on_change(app)
     bibtex_compat.look_up_pybtex_plugins_once()
-    process_exit.skip_final_collection()
+    garbage.skip_final_collection()
     app.setup_extension("sphinx_copybutton")
     app.setup_extension("sphinx_sitemap")
     sharing.take_over_sitemap_queue(app)
@@ -102,6 +105,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", defaults.apply_defaults)
     app.connect("config-inited", theme_fixes.add_templates)
     app.connect("config-inited", fetch.fetch_missing)
+    # What was loaded stays out of the collector's sight until the build finishes.
+    app.connect("builder-inited", garbage.spare_what_the_build_loaded, priority=FIRST)
+    app.connect("builder-inited", garbage.spare_what_the_build_loaded, priority=LAST)
+    app.connect("build-finished", garbage.collect_as_usual, priority=LAST)
     # The bib is read once; a broken one is handed to sphinxcontrib-bibtex as what parses.
     app.connect("builder-inited", domain.read_bibliography, priority=BEFORE_BIBTEX)
     app.connect("builder-inited", bibtex_compat.give_bibtex_what_parses, priority=BEFORE_BIBTEX)
@@ -120,9 +127,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-updated", site_files.copy_mathjax)  # before pages name it
     # Placeholders filled once every document is known; bibliography links made safe.
     app.connect("doctree-resolved", bibtex_compat.read_escapes_back)
-    app.connect("doctree-resolved", views.render_views)
     app.connect("doctree-resolved", bibtex_compat.unlink_unsafe_bib_urls)
     app.connect("doctree-resolved", site_files.link_entry_downloads)
+    app.connect("doctree-resolved", views.render_views)
     # Site-level files.
     app.connect("html-page-context", site_files.add_page_assets)
     app.connect("html-page-context", sharing.describe_page, priority=BEFORE_OTHERS)

@@ -4,8 +4,9 @@ At ``env-updated`` sphinxcontrib-bibtex formats every cited entry (twice, with t
 and matches every entry of the bib against every citation, on every build: at 1,000
 papers about 40 % of a no-op build, and most of the build after one entry's edit. Here
 the pass runs only when something it reads changed, each entry is formatted again only
-when its text, its label or its style changed, and the pages whose formatted citations
-changed are rewritten.
+when its text, its label or its style changed, the documents citing an entry are looked
+up rather than searched for, and the pages whose formatted citations changed are
+rewritten.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 from sphinxcontrib.bibtex import env_updated as bibtex_env_updated
-from sphinxcontrib.bibtex.domain import get_docnames
+from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor, get_docnames
 
 from paperrefs.sphinxext.bibtex_compat import bib_files, file_digest
 from paperrefs.sphinxext.domain import domain_of
 from paperrefs.sphinxext.warnings import status
+
+logger = logging.getLogger(__name__)
 
 
 def run_bibtex_pass_only_on_change(app: Sphinx) -> None:
@@ -47,6 +51,51 @@ def run_bibtex_pass_only_on_change(app: Sphinx) -> None:
         if listener.handler is bibtex_env_updated:
             app.disconnect(listener.id)
             app.connect("env-updated", bibtex_pass_if_inputs_changed, listener.priority)
+
+
+class IndexedBibtexDomain(BibtexDomain):
+    """sphinxcontrib-bibtex's domain, with two lookups of its pass answered from a dictionary.
+
+    For each entry of a bibliography, the pass finds the documents that cite it by going
+    through every citation of the site (entries × citations: at 10,000 papers and 3,000
+    citations, 30 million tests, seconds of every build after an entry changed), and it
+    orders the citations by looking each document up in a list (citations × documents).
+    Here each is answered from one pass over the citations; the entries, their order and
+    the warnings are the same.
+    """
+
+    def get_filtered_entries(self, bibliography_key: Any) -> Iterator[tuple[str, Entry]]:
+        bibliography = self.bibliographies[bibliography_key]
+        citing: dict[str, set[str]] = {}
+        for citation_ref in self.citation_refs:
+            for target in citation_ref.targets:
+                citing.setdefault(target.key, set()).add(citation_ref.docname)
+        for entry in self.get_entries(bibliography.bibfiles):
+            key = bibliography.keyprefix + entry.key
+            cited_in = citing.get(key, set())
+            visitor = _FilterVisitor(  # type: ignore[no-untyped-call]
+                entry=entry, docname=bibliography_key.docname, cited_docnames=cited_in
+            )
+            try:
+                shown = visitor.visit(bibliography.filter_)
+            except ValueError as error:  # worded as sphinxcontrib-bibtex words it
+                logger.warning(
+                    f"syntax error in :filter: expression; {error}",
+                    location=(bibliography_key.docname, bibliography.line),
+                    type="bibtex",
+                    subtype="filter_syntax_error",
+                )
+                shown = bool(cited_in)  # its fallback: the entries cited anywhere
+            if shown or entry.key in bibliography.keys:
+                yield key, entry
+
+    def get_all_cited_keys(self, docnames: list[str]) -> Iterator[str]:
+        position: dict[str, int] = {}
+        for index, docname in enumerate(docnames):
+            position.setdefault(docname, index)
+        for citation_ref in sorted(self.citation_refs, key=lambda ref: position[ref.docname]):
+            for target in citation_ref.targets:
+                yield target.key
 
 
 def bibtex_pass_if_inputs_changed(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:

@@ -23,7 +23,7 @@ from paperrefs.ids import (
 )
 from paperrefs.records import Citation, CitationKind, Note, Place
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
-from paperrefs.sphinxext.incremental import key_token, link_token
+from paperrefs.sphinxext.incremental import citation_token, link_token
 from paperrefs.sphinxext.nodes import (
     CITATION_KIND,
     COVERED_VERSION,
@@ -89,7 +89,7 @@ def citations_from_xref(
         return []
     citations = []
     for cite_target in parse_citation_targets(target):
-        domain.note_dependency(docname, key_token(cite_target.key))
+        domain.note_dependency(docname, citation_token(cite_target.key))
         if paper := domain.library.by_key(cite_target.key):
             place = place_of(docname, xref, snippet_around(domain, xref))
             citations.append(Citation(place, paper.key, CitationKind.CITE))

@@ -31,7 +31,7 @@ from paperrefs.sphinxext.bibtex_compat import (
     pages_of_changed_bib_files,
 )
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of
-from paperrefs.sphinxext.render import link_face
+from paperrefs.sphinxext.render import link_face, tooltip
 
 Token = NewType("Token", str)
 View = NewType("View", str)
@@ -57,6 +57,16 @@ def arxiv_token(arxiv_id: ArxivId) -> Token:
     return Token(f"arxiv:{arxiv_id.base}")
 
 
+def citation_token(target: str | ArxivId) -> Token:
+    """A paper cited inline, by key (``{cite}``) or by arXiv ID (``{arxiv}``). Once read, the
+    document holds only which entry it is and how its citation reads (a snippet's text);
+    the preview is filled in when the page is written (:func:`preview_view`), so editing a
+    title or an abstract rewrites the citing pages without reading them again."""
+    if isinstance(target, ArxivId):
+        return Token(f"cite:arxiv:{target.base}")
+    return Token(f"cite:key:{target.lower()}")
+
+
 def doi_token(doi: Doi) -> Token:
     """A work named by its DOI, whose entry the document shows."""
     return Token(f"doi:{doi.folded}")
@@ -80,6 +90,11 @@ def paper_view(key: str) -> View:
     return View(f"paper:{key}")
 
 
+def preview_view(key: str) -> View:
+    """The hover preview of one paper on a page that cites it inline."""
+    return View(f"preview:{key}")
+
+
 def related_view(key: str) -> View:
     """The papers read with one paper, on its page."""
     return View(f"related:{key}")
@@ -95,16 +110,26 @@ def token_digests(library: Library) -> dict[Token, str]:
     for paper in library:
         tokens.setdefault(entry_token(paper.key), paper.digest)
         tokens.setdefault(version_token(paper.key), str(paper.version))
+        label = digest(citation_text(paper))
         for name in (paper.key, *paper.aliases):
             tokens.setdefault(key_token(name), paper.shown_digest)
+            tokens.setdefault(citation_token(name), label)
         if paper.arxiv_id:
             tokens.setdefault(arxiv_token(paper.arxiv_id), paper.shown_digest)
+            tokens.setdefault(citation_token(paper.arxiv_id), label)
             tokens.setdefault(link_token(paper.arxiv_id), paper.key)  # which entry, only
         if paper.doi:
             doi = Doi(paper.doi)
             tokens.setdefault(doi_token(doi), paper.shown_digest)
             tokens.setdefault(link_token(doi), paper.key)
     return tokens
+
+
+def citation_text(paper: Paper) -> tuple[str, ...]:
+    """What an inline citation reads as, in every form a page shows it once read: the
+    ``{arxiv}`` label (``render.short_citation``) and the ``{cite}`` snippet text
+    (``collect.cite_text``); the key says which entry it is."""
+    return (paper.key, paper.short_citation, paper.short_authors, paper.year)
 
 
 def face(paper: Paper | None) -> tuple[str, ...]:
@@ -137,6 +162,9 @@ def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
             ),
         )
     )
+    for key in previewed(domain):
+        paper = library.by_key(key)
+        digests[preview_view(key)] = digest(tooltip(paper) if paper is not None else None)
     for key, related in views.related.items():
         shown = [(paper, face(library.by_key(paper.key))) for paper in related]
         digests[related_view(key)] = digest(shown)
@@ -156,6 +184,17 @@ def view_digests(domain: PaperrefsDomain) -> dict[View, str]:
     )
     digests[STATS] = digest((len(library), sum(map(len, domain.notes.values()))))
     return digests
+
+
+def previewed(domain: PaperrefsDomain) -> set[str]:
+    """The papers whose preview some page shows."""
+    prefix = preview_view("")
+    return {
+        view.removeprefix(prefix)
+        for views in domain.shows.values()
+        for view in views
+        if view.startswith(prefix)
+    }
 
 
 def outdated_by_bib_changes(

@@ -192,8 +192,7 @@ def short_citation(paper: Paper, version: int | None, kind: CitationKind) -> add
     label = paper.short_citation + (f", v{version}" if version else "")
     xref = paper_xref(paper, nodes.inline("", label, classes=["paperrefs-cite"]), kind)
     xref[COVERED_VERSION] = version
-    xref["reftitle"] = tooltip(paper)
-    return xref
+    return xref  # its preview is added when the page is written (``domain.resolve_xref``)
 
 
 def covers(paper: Paper, version: int) -> str:

@@ -10,7 +10,7 @@ from paperrefs.ids import InvalidArxivId, parse_arxiv_id
 from paperrefs.records import CitationKind
 from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import domain_of
-from paperrefs.sphinxext.incremental import arxiv_token
+from paperrefs.sphinxext.incremental import citation_token, preview_view
 from paperrefs.sphinxext.warnings import SYNC_HINT, Warn, warn
 
 
@@ -22,7 +22,7 @@ class ArxivRole(SphinxRole):
         except InvalidArxivId as error:
             warn(Warn.BAD_ID, str(error), location=self.get_location())
             return [nodes.inline("", self.text, classes=["paperrefs-unresolved"])], []
-        domain.note_dependency(self.env.docname, arxiv_token(arxiv_id))
+        domain.note_dependency(self.env.docname, citation_token(arxiv_id))
         paper = domain.library.by_arxiv(arxiv_id)
         if paper is None:
             warn(
@@ -32,6 +32,7 @@ class ArxivRole(SphinxRole):
             )
             link = render.external_link(f"arXiv:{arxiv_id}", arxiv_id.abs_url)
             return [nodes.inline("", "", link, classes=["paperrefs-unresolved"])], []
+        domain.note_shows(self.env.docname, preview_view(paper.key))
         xref = render.short_citation(paper, arxiv_id.version, CitationKind.ARXIV)
         self.set_source_info(xref)
         return [xref], []

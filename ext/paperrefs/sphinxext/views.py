@@ -17,6 +17,7 @@ from paperrefs.records import Action, Citation, CitationKind, Place, Views
 from paperrefs.sphinxext import render
 from paperrefs.sphinxext.domain import PaperrefsDomain, domain_of, internal_link
 from paperrefs.sphinxext.nodes import (
+    PLACEHOLDERS,
     PLAIN_TEXT,
     backlinks_placeholder,
     changelog_placeholder,
@@ -31,6 +32,13 @@ from paperrefs.sphinxext.site_files import MATH_BUILDERS
 from paperrefs.sphinxext.topics import topic_files
 from paperrefs.text import anchor_slug, human_date
 
+# Sphinx's search leaves out what carries this class. Every view lists what other pages
+# show (titles, headings, a note's sentences), and the search finds it there: listed in
+# the views as well, a query for a title would also turn up the index, the changelog, the
+# map and every paper page read with it; and writing the index at 10,000 papers would
+# spend a second on search words for it.
+NO_SEARCH = "no-search"
+
 KIND_LABELS = {
     CitationKind.NOTE: "note",
     CitationKind.ARXIV: "citation",
@@ -40,13 +48,16 @@ KIND_LABELS = {
 
 
 def render_views(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: fill every placeholder, drop the note markers."""
+    """``doctree-resolved``, after every other handler of paperrefs (which then need not walk
+    a filled index): fill every placeholder, drop the note markers."""
     renderer = ViewRenderer(domain_of(app.env), app.builder, docname)
     renderer.replace_all(doctree)
     renderer.add_topic_links(doctree)
-    for marker in list(doctree.findall(note_marker)):
-        marker.parent.remove(marker)
     math_for_builder(app, doctree)
+
+
+def is_placeholder(node: nodes.Node) -> bool:
+    return isinstance(node, (*PLACEHOLDERS, note_marker))
 
 
 def math_for_builder(app: Sphinx, doctree: nodes.document) -> None:
@@ -68,20 +79,28 @@ class ViewRenderer:
         self.builder = builder
         self.docname = docname
         self.env = domain.env
+        self.titles: dict[str, str] = {}
 
     def replace_all(self, doctree: nodes.document) -> None:
-        for backlinks in list(doctree.findall(backlinks_placeholder)):
-            backlinks.replace_self(self.backlinks(backlinks["key"]))
-        for related in list(doctree.findall(related_placeholder)):
-            related.replace_self(self.related(related["key"]))
-        for changelog in list(doctree.findall(changelog_placeholder)):
-            changelog.replace_self(self.changelog(changelog["limit"]))
-        for index in list(doctree.findall(index_placeholder)):
-            index.replace_self(self.index())
-        for stats in list(doctree.findall(stats_placeholder)):
-            stats.replace_self(self.stats())
-        for graph in list(doctree.findall(graph_placeholder)):
-            graph.replace_self(self.graph())
+        # Found in one walk, before any is filled: a filled index is a thousand items long.
+        for placeholder in list(doctree.findall(is_placeholder)):
+            assert isinstance(placeholder, nodes.Element)
+            placeholder.replace_self(self.rendered(placeholder))
+
+    def rendered(self, placeholder: nodes.Element) -> list[nodes.Node]:
+        if isinstance(placeholder, backlinks_placeholder):
+            return self.backlinks(placeholder["key"])
+        if isinstance(placeholder, related_placeholder):
+            return self.related(placeholder["key"])
+        if isinstance(placeholder, changelog_placeholder):
+            return self.changelog(placeholder["limit"])
+        if isinstance(placeholder, index_placeholder):
+            return self.index()
+        if isinstance(placeholder, stats_placeholder):
+            return self.stats()
+        if isinstance(placeholder, graph_placeholder):
+            return self.graph()
+        return []  # a note marker: it has done its work once the document was read
 
     # -- links ------------------------------------------------------------------------------
 
@@ -99,8 +118,10 @@ class ViewRenderer:
         return reference if reference is not None else content
 
     def page_title(self, docname: str) -> str:
-        title = self.env.titles.get(docname)
-        return title.astext() if title is not None else docname
+        if docname not in self.titles:  # a changelog names each page once per note
+            title = self.env.titles.get(docname)
+            self.titles[docname] = title.astext() if title is not None else docname
+        return self.titles[docname]
 
     def place_label(self, place: Place) -> str:
         page = self.page_title(place.docname)
@@ -112,7 +133,7 @@ class ViewRenderer:
         citations = self.views.backlinks.get(key, [])
         if not citations:
             return [nodes.paragraph("", "No note cites this paper yet.")]
-        items = nodes.bullet_list(classes=["paperrefs-backlinks"])
+        items = nodes.bullet_list(classes=["paperrefs-backlinks", NO_SEARCH])
         for group in group_by_place(citations):
             items += self.backlink_item(group)
         return [items]
@@ -138,7 +159,7 @@ class ViewRenderer:
     # -- paper pages: read with ------------------------------------------------------------
 
     def related(self, key: str) -> list[nodes.Node]:
-        items = nodes.bullet_list(classes=["paperrefs-related"])
+        items = nodes.bullet_list(classes=["paperrefs-related", NO_SEARCH])
         for related in self.views.related.get(key, []):
             paper = self.domain.library.by_key(related.key)
             if paper is None:
@@ -200,7 +221,7 @@ class ViewRenderer:
             topics += item
         if not topics.children:
             return [nodes.paragraph("", "No note cites a paper yet.")]
-        graph = nodes.container(classes=["paperrefs-graph"])
+        graph = nodes.container(classes=["paperrefs-graph", NO_SEARCH])
         graph += topics
         return [graph]
 
@@ -235,7 +256,7 @@ class ViewRenderer:
             if item.date not in days:
                 if limit and len(days) == limit:
                     break
-                days[item.date] = nodes.bullet_list(classes=["paperrefs-changelog-day"])
+                days[item.date] = nodes.bullet_list(classes=["paperrefs-changelog-day", NO_SEARCH])
             days[item.date] += self.changelog_row(item.note.place, item.note.key, item.action)
         if not days:
             return [nodes.paragraph("", "No dated notes yet.")]
@@ -289,7 +310,7 @@ class ViewRenderer:
         for title, anchor, papers in self.index_groups():
             section = nodes.section(ids=[f"papers-{anchor}"], classes=["paperrefs-index-group"])
             section += nodes.title("", title)
-            items = nodes.bullet_list(classes=["paperrefs-index"])
+            items = nodes.bullet_list(classes=["paperrefs-index", NO_SEARCH])
             for paper in papers:
                 items += self.index_item(paper, anchor)
             section += items

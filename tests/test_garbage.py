@@ -1,5 +1,6 @@
-"""The exit of a process that built with paperrefs skips the interpreter's final garbage
-collection; a process that goes on after a build collects garbage as usual."""
+"""While a build runs, what it loaded is kept out of the garbage collector's walks; the exit
+of a process that built with paperrefs skips the interpreter's final garbage collection; a
+process that goes on after a build collects garbage as usual."""
 
 from __future__ import annotations
 
@@ -41,3 +42,25 @@ def test_a_process_that_goes_on_after_a_build_still_collects(make_app: MakeApp, 
     build(make_app, site)
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
+
+
+# Registered by conf.py before paperrefs is set up; env-updated comes after every
+# builder-inited handler, once the environment and the bib are loaded.
+WHILE_BUILDING = """
+import gc
+from pathlib import Path
+
+def setup(app):
+    def note_frozen(app, env):
+        Path(__file__).with_name("frozen-while-building.txt").write_text(str(gc.get_freeze_count()))
+    app.connect("env-updated", note_frozen)
+"""
+
+
+def test_what_a_build_loaded_is_out_of_the_collectors_sight_until_it_finishes(
+    make_app: MakeApp, site: Path
+) -> None:
+    (site / "conf.py").write_text((site / "conf.py").read_text() + WHILE_BUILDING)
+    build(make_app, site)
+    assert int((site / "frozen-while-building.txt").read_text()) > 10_000
+    assert gc.get_freeze_count() == 0
