@@ -202,6 +202,8 @@ plain_steps = st.lists(
         st.tuples(st.just("drop"), st.integers(0, 5)),
         st.tuples(st.just("blank"), st.integers(0, 5)),
         st.tuples(st.just("comment"), st.integers(0, 5)),
+        st.tuples(st.just("remark"), st.integers(0, 5)),
+        st.tuples(st.just("header"), st.just(0)),
         st.tuples(st.just("at-in-field"), st.integers(0, 5)),
         st.tuples(st.just("unclosed"), st.integers(0, 5)),
         st.tuples(st.just("twice"), st.integers(0, 5)),
@@ -228,7 +230,11 @@ def edited_plain(blocks: list[str], kind: str, index: int) -> None:
     elif kind == "blank":
         blocks[index] = "\n\n" + block
     elif kind == "comment":
-        blocks[index] = block + "% a note to self, with an @ in it\n"
+        blocks[index] = block + "% see @misc{other, for the preprint\n"
+    elif kind == "remark":  # a comment the splitter skips
+        blocks[index] = block + "  % checked against the PDF\n"
+    elif kind == "header":  # as paperrefs starts a bib
+        blocks.insert(0, "% The shared bibliography.\n")
     elif kind == "at-in-field":
         blocks[index] = block.replace("author = {", "author = {\n@home and ", 1)
     elif kind == "unclosed":
@@ -267,7 +273,10 @@ def test_splitting_only_new_blocks_reads_as_a_whole_split(steps: list[tuple[str,
 def test_after_one_entry_is_edited_only_its_block_is_split(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bib, record = setup_bib(tmp_path, "\n".join(ENTRY.format(key=k, title=k) for k in "abcd"))
+    header = "% The shared bibliography.\n\n"
+    entries = [ENTRY.format(key=key, title=key) for key in "abcd"]
+    entries[1] += "% read twice\n"
+    bib, record = setup_bib(tmp_path, header + "\n".join(entries))
     read_parsed(bib, record)
     split: list[str] = []
     real_split = bibfile._split
@@ -281,5 +290,5 @@ def test_after_one_entry_is_edited_only_its_block_is_split(
     edited = read_parsed(bib, record)
     assert split == [ENTRY.format(key="c", title="Sea").rstrip()]
     assert titles(edited)["c"] == "Sea"
-    assert [entry.line for entry in edited.salvaged.entries] == [3, 8, 13, 18]
+    assert [entry.line for entry in edited.salvaged.entries] == [5, 10, 16, 21]
     same_reading(edited, read_fresh(bib))
