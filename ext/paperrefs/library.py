@@ -78,7 +78,7 @@ class Paper:
     def short_citation(self) -> str:
         return f"{self.short_authors}, {self.year}" if self.year else self.short_authors
 
-    @property
+    @cached_property  # read as TeX, which is slow, for every link and preview of the paper
     def display_title(self) -> str:
         """The title as plain text, its math read as Unicode: for feeds, tooltips, search."""
         return tex_to_plain(self.title) or "(untitled)"
@@ -88,7 +88,7 @@ class Paper:
         """The title with its inline math, for pages that render math."""
         return self.title if self.display_title != "(untitled)" else "(untitled)"
 
-    @property
+    @cached_property
     def plain_abstract(self) -> str:
         return tex_to_plain(self.abstract)
 

@@ -106,6 +106,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", theme_fixes.add_templates)
     app.connect("config-inited", fetch.fetch_missing)
     # What was loaded stays out of the collector's sight until the build finishes.
+    app.connect("config-inited", garbage.spare_what_the_build_loaded, priority=FIRST)
     app.connect("builder-inited", garbage.spare_what_the_build_loaded, priority=FIRST)
     app.connect("builder-inited", garbage.spare_what_the_build_loaded, priority=LAST)
     app.connect("build-finished", garbage.collect_as_usual, priority=LAST)

@@ -23,6 +23,7 @@ import atexit
 import gc
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 _registered = False
 
@@ -35,9 +36,10 @@ def skip_final_collection() -> None:
         _registered = True
 
 
-def spare_what_the_build_loaded(app: Sphinx) -> None:
-    """``builder-inited``, first (once the environment is loaded) and last (once the bib is):
-    what is loaded is not walked again."""
+def spare_what_the_build_loaded(app: Sphinx, config: Config | None = None) -> None:
+    """What is loaded is not walked again: at ``config-inited`` (Sphinx and its extensions
+    are set up, so loading the environment walks only the environment), and at
+    ``builder-inited``, first (the environment is loaded) and last (the bib is)."""
     gc.freeze()
 
 
