@@ -250,15 +250,20 @@ def preview_of(page: str, label: str) -> str:
     raise AssertionError(f"no citation reads {label!r}")
 
 
+def cite_trpo_inline_and_build(make_app: MakeApp, site: Path) -> None:
+    """DPO's note cites TRPO inline, where it shows no card of it; then a first build."""
+    note = site / "notes" / "preferences.md"
+    note.write_text(note.read_text() + "- trust regions, as in {arxiv}`1502.05477`\n")
+    build(make_app, site)
+
+
 def test_a_new_title_reaches_the_previews_of_citing_notes_without_reading_them(
     make_app: MakeApp, site: Path
 ) -> None:
     """An inline citation reads "Schulman et al., 2015" and previews the title: the note
     that cites TRPO inline (and carries no card of it) is rewritten with the new title in
     its preview without being read again."""
-    note = site / "notes" / "preferences.md"
-    note.write_text(note.read_text() + "- trust regions, as in {arxiv}`1502.05477`\n")
-    build(make_app, site)
+    cite_trpo_inline_and_build(make_app, site)
     bib = site / "refs.bib"
     bib.write_text(bib.read_text().replace("Trust Region Policy", "Trust-Region Policy"))
     again = build(make_app, site)
@@ -272,9 +277,7 @@ def test_a_new_title_reaches_the_previews_of_citing_notes_without_reading_them(
 def test_a_new_first_author_reads_the_citing_notes_again(make_app: MakeApp, site: Path) -> None:
     """The label an inline citation reads as is in the note's snippets too: a change to it
     is read again."""
-    note = site / "notes" / "preferences.md"
-    note.write_text(note.read_text() + "- trust regions, as in {arxiv}`1502.05477`\n")
-    build(make_app, site)
+    cite_trpo_inline_and_build(make_app, site)
     bib = site / "refs.bib"
     bib.write_text(bib.read_text().replace("author = {John Schulman", "author = {Jane Schulmann"))
     again = build(make_app, site)

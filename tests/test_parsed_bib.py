@@ -196,25 +196,12 @@ def test_one_edited_entry_is_the_only_one_read_again(
 
 # -- a bib of entries alone: only the new blocks are split ---------------------------------
 
+PLAIN_EDITS = [
+    "title", "drop", "blank", "comment", "remark", "header", "at-in-field",
+    "unclosed", "twice", "string", "bad-key", "indent", "head", "crlf",
+]  # fmt: skip
 plain_steps = st.lists(
-    st.one_of(
-        st.tuples(st.just("title"), st.integers(0, 5)),
-        st.tuples(st.just("drop"), st.integers(0, 5)),
-        st.tuples(st.just("blank"), st.integers(0, 5)),
-        st.tuples(st.just("comment"), st.integers(0, 5)),
-        st.tuples(st.just("remark"), st.integers(0, 5)),
-        st.tuples(st.just("header"), st.just(0)),
-        st.tuples(st.just("at-in-field"), st.integers(0, 5)),
-        st.tuples(st.just("unclosed"), st.integers(0, 5)),
-        st.tuples(st.just("twice"), st.integers(0, 5)),
-        st.tuples(st.just("string"), st.integers(0, 5)),
-        st.tuples(st.just("bad-key"), st.integers(0, 5)),
-        st.tuples(st.just("indent"), st.integers(0, 5)),
-        st.tuples(st.just("head"), st.just(0)),
-        st.tuples(st.just("crlf"), st.just(0)),
-    ),
-    min_size=1,
-    max_size=6,
+    st.tuples(st.sampled_from(PLAIN_EDITS), st.integers(0, 5)), min_size=1, max_size=6
 )
 
 
