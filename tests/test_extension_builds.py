@@ -6,14 +6,11 @@ test-hostile-bib); the incremental and parallel builds edit private copies of te
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-import pickle
 import shutil
 import time
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -344,32 +341,6 @@ def test_parallel_build_equals_serial(make_app: MakeApp, tmp_path: Path, site: P
     assert warnings_of(parallel) == ""
     assert "Trust region policy optimization" in html(parallel, "notes/preferences")
     assert body_texts(Path(serial.outdir)) == body_texts(Path(parallel.outdir))
-
-
-def pickled_in_a_worker(value: object, sent: Any) -> None:
-    sent.send_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-
-
-def test_a_worker_sends_the_last_builds_fingerprints_back_empty(
-    make_app: MakeApp, site: Path
-) -> None:
-    """The fingerprints only the main process reads stay out of what a forked ``-j`` worker
-    pickles; the main process pickles them in full with the environment it keeps."""
-    app = build(make_app, site)
-    snapshot = app.env.domains["paperrefs"].data["snapshot"]
-    assert {"tokens", "views"} <= snapshot.keys()
-    kept = pickle.loads(pickle.dumps(snapshot, pickle.HIGHEST_PROTOCOL))
-    assert type(kept) is dict
-    assert kept.keys() == snapshot.keys()
-    assert (kept["tokens"], kept["views"]) == (snapshot["tokens"], snapshot["views"])
-    received, sent = multiprocessing.get_context("fork").Pipe(duplex=False)
-    worker = multiprocessing.get_context("fork").Process(
-        target=pickled_in_a_worker, args=(snapshot, sent)
-    )
-    worker.start()
-    back = pickle.loads(received.recv_bytes())
-    worker.join()
-    assert back == {}
 
 
 def search_pages(outdir: Path, word: str) -> set[str]:

@@ -117,7 +117,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "builder-inited", bibtex_reading.bring_bibtex_reading_up_to_date, priority=BEFORE_BIBTEX
     )
     app.connect("builder-inited", bibtex_compat.keep_parsed_bib_home, priority=AFTER_BIBTEX)
-    app.connect("builder-inited", domain.keep_snapshot_home)
     app.connect("builder-inited", site_files.write_paper_stubs)
     app.connect("builder-inited", site_files.add_static_files)
     # What to re-read, what each document holds, what to rewrite.

@@ -9,7 +9,6 @@ never kept from reading alone, so a build that reads nothing still shows everyth
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -208,34 +207,6 @@ def domain_of(env: BuildEnvironment) -> PaperrefsDomain:
     domain = env.domains["paperrefs"]
     assert isinstance(domain, PaperrefsDomain)
     return domain
-
-
-class SnapshotKeptHome(dict[str, Any]):
-    """The last build's fingerprints (the domain's ``snapshot``), pickled in full only by the
-    process that loaded the environment.
-
-    Only the main process compares or updates them (``env-get-outdated``, ``env-updated``),
-    but with ``-j`` every worker sends the whole environment back, pickled, for each chunk
-    of documents it read: 5.6 MB of fingerprints per chunk at 10,000 papers, unpickled again
-    by the main process every time. A worker's copy goes back empty, which the domain's
-    merge never reads; the main process pickles it in full with the environment it keeps.
-    Either way it is unpickled as a plain dict. (sphinxcontrib-bibtex's parsed bib is kept
-    home the same way, in ``bibtex_compat``.)
-    """
-
-    home: int  # the process that loaded the environment
-
-    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[Any, ...]]:
-        return (dict, (dict(self),)) if os.getpid() == self.home else (dict, ())
-
-
-def keep_snapshot_home(app: Sphinx) -> None:
-    """``builder-inited``, once the environment is loaded and before any worker is forked:
-    see :class:`SnapshotKeptHome`."""
-    domain = domain_of(app.env)
-    kept = SnapshotKeptHome(domain.snapshot)
-    kept.home = os.getpid()
-    domain.data["snapshot"] = kept
 
 
 def read_bibliography(app: Sphinx) -> None:
