@@ -64,3 +64,50 @@ def test_what_a_build_loaded_is_out_of_the_collectors_sight_until_it_finishes(
     build(make_app, site)
     assert int((site / "frozen-while-building.txt").read_text()) > 10_000
     assert gc.get_freeze_count() == 0
+
+
+# Registered by conf.py; records, in the main process and in each -j worker, whether the
+# collector runs on its own while documents are read and merged.
+DURING_PARALLEL_READ = """
+import gc, os
+from pathlib import Path
+
+MAIN = os.getpid()
+HERE = Path(__file__).parent
+
+def setup(app):
+    def note(name, line):
+        with (HERE / name).open("a") as out:
+            out.write(line + "\\n")
+
+    def in_worker(app, doctree):
+        if os.getpid() != MAIN:
+            note(f"worker-{os.getpid()}.txt", str(gc.isenabled()))
+
+    def at_merge(app, env, docnames, other):
+        note("merges.txt", f"{gc.isenabled()} {gc.get_freeze_count()}")
+
+    def after_read(app, env):
+        note("after-read.txt", str(gc.isenabled()))
+
+    app.connect("doctree-read", in_worker)
+    app.connect("env-merge-info", at_merge)
+    app.connect("env-updated", after_read, priority=950)
+"""
+
+
+def test_a_parallel_read_collects_between_chunks_and_workers_collect_as_usual(
+    make_app: MakeApp, site: Path
+) -> None:
+    (site / "conf.py").write_text((site / "conf.py").read_text() + DURING_PARALLEL_READ)
+    build(make_app, site, parallel=2)
+    merges = [line.split() for line in (site / "merges.txt").read_text().splitlines()]
+    assert len(merges) >= 2, "the site should be read in more than one chunk"
+    # Between forks the main process does not walk on its own: what was merged is frozen.
+    assert all(enabled == "False" and int(frozen) > 10_000 for enabled, frozen in merges)
+    workers = list(site.glob("worker-*.txt"))
+    assert len(workers) >= 2
+    assert {line for path in workers for line in path.read_text().splitlines()} == {"True"}
+    assert (site / "after-read.txt").read_text().split() == ["True"]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -109,6 +109,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", garbage.spare_what_the_build_loaded, priority=FIRST)
     app.connect("builder-inited", garbage.spare_what_the_build_loaded, priority=FIRST)
     app.connect("builder-inited", garbage.spare_what_the_build_loaded, priority=LAST)
+    app.connect("env-before-read-docs", garbage.collect_between_chunks, priority=LAST)
+    app.connect("env-updated", garbage.resume_collecting, priority=FIRST)
     app.connect("build-finished", garbage.collect_as_usual, priority=LAST)
     # The bib is read once; a broken one is handed to sphinxcontrib-bibtex as what parses.
     app.connect("builder-inited", domain.read_bibliography, priority=BEFORE_BIBTEX)

@@ -11,6 +11,16 @@ the collector's sight (``gc.freeze``), and moved back when the build finishes
 frees them as usual; a build that fails before it finishes leaves them out until the
 next build finishes. What a build allocates after loading is collected as always.
 
+A parallel read (``-j``) has its own cost. Each worker sends the whole environment back,
+and the main process unpickles it, merges the worker's documents and drops the rest:
+about 1.5 million objects per chunk at 10,000 papers, most of them in cycles. Unpickling
+that many objects set off the collector's full walk over everything merged so far, about
+three times a chunk, so the main process spent 150 s of a 200 s read walking. So while
+the workers read, the main process collects only between chunks, at each fork, when the
+last chunk's environment is garbage: it collects once, freezes what survived (what was
+merged) and pauses the collector until the next fork. Workers collect as usual, and the
+main process does again once the read ends.
+
 At exit, the interpreter runs the collector once more over everything still alive before
 freeing it: 0.5 to 0.8 s after a build at 1,000 papers, to find nothing worth finding.
 Freezing as the exit begins skips that walk; the memory goes back to the system with the
@@ -22,11 +32,15 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 
 _registered = False
+_fork_hooks_registered = False
+_reading_in_parallel = False  # a -j read is under way in this process or its parent
 
 
 def skip_final_collection() -> None:
@@ -44,6 +58,39 @@ def spare_what_the_build_loaded(app: Sphinx, config: Config | None = None) -> No
     gc.freeze()
 
 
+def collect_between_chunks(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: if the read may run in workers, collect at each fork."""
+    global _reading_in_parallel, _fork_hooks_registered
+    if app.parallel <= 1 or not gc.isenabled():
+        return  # a serial read, or a process that runs its collector itself
+    if not _fork_hooks_registered:
+        os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+        _fork_hooks_registered = True
+    _reading_in_parallel = True
+
+
+def _before_fork() -> None:
+    if _reading_in_parallel:
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+
+
+def _after_fork_in_child() -> None:
+    if _reading_in_parallel:
+        gc.enable()
+
+
+def resume_collecting(app: Sphinx, env: BuildEnvironment | None = None) -> None:
+    """``env-updated`` first (the read is over), and ``build-finished`` (a read that
+    failed): the main process collects on its own again."""
+    global _reading_in_parallel
+    if _reading_in_parallel:
+        _reading_in_parallel = False
+        gc.enable()
+
+
 def collect_as_usual(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``, after every other handler: everything is collectable again."""
+    resume_collecting(app)
     gc.unfreeze()
