@@ -80,7 +80,7 @@ def conditions(
         f"- Run on {datetime.date.today().isoformat()}: {machine()}; Python "
         f"{platform.python_version()}, Sphinx {sphinx.__version__}, MyST-Parser "
         f"{myst_parser.__version__}, docutils {docutils.__version__}.",
-        f"- Runs per size: {sizes}; variants interleaved run by run; whole benchmark took "
+        f"- Runs per size: {sizes}; variants interleaved step by step; whole benchmark took "
         f"{took / 60:.1f} min.",
         f"- Load average (1, 5, 15 min) at start {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}; "
         f"at end {end[0]:.2f}, {end[1]:.2f}, {end[2]:.2f}. The machine was shared with other "

@@ -359,7 +359,7 @@ def page(results: Results, conditions: list[str], plot_name: str) -> str:
         "",
         "Notes sit ten to a topic page; paper pages are orphans, outside every toctree, so",
         "no sidebar lists them. Every run starts from a clean build, then applies one edit",
-        "per build, on each variant in turn (variants interleaved run by run, so load on",
+        "per build, on each variant in turn (variants interleaved step by step, so load on",
         "the machine hits them alike). Times are medians over the runs; the counts come from",
         "the last run.",
         "",

@@ -2,8 +2,9 @@
 
 Every run starts from the same freshly rendered corpus, applies the same edits in the
 same order to the model, re-renders the variant (writing only files whose bytes changed)
-and measures the build that follows. Variants are interleaved run by run, so load drift
-on a shared machine hits them alike.
+and measures the build that follows. Variants are interleaved step by step (each step
+runs on every variant before the next step starts), so load drift on a shared machine
+hits them alike.
 """
 
 from __future__ import annotations
@@ -356,9 +357,11 @@ def run_size(
     records: list[Record] = []
     with FakeArxiv(served_papers(base, steps)) as server, FakeDoi() as doi_server:
         for run in range(runs):
-            for variant in variants:
-                site = VariantRun(variant, base, work / size / variant, server, doi_server)
-                for step in steps:
+            sites = {v: VariantRun(v, base, work / size / v, server, doi_server) for v in variants}
+            # Step by step, every variant in turn: a spell of load on the host then falls
+            # on all variants of a step alike, and the ratios of one step stay fair.
+            for step in steps:
+                for variant, site in sites.items():
                     if variant not in step.variants or (step.first_run_only and run > 0):
                         continue
                     build, requests, kept = site.step(step, base)

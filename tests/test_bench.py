@@ -58,6 +58,13 @@ def test_every_variant_builds_every_step_without_warnings(records: list[Record])
     assert [(r.variant, r.step, r.build.log) for r in records if r.build.warnings] == []
 
 
+def test_variants_take_each_step_in_turn(records: list[Record]) -> None:
+    # Step-major order: load on the host during one step falls on all its variants.
+    order = [record.step for record in records]
+    assert order == sorted(order, key=[step.name for step in STEPS].index)
+    assert [r.variant for r in records[:4]] == ["paperrefs", "b1", "f", "b0"]
+
+
 def test_paperrefs_rewrites_only_what_changed(records: list[Record]) -> None:
     steps = by_step(records, "paperrefs")
     assert steps["noop"].build.reread == 0
