@@ -111,3 +111,44 @@ def test_a_parallel_read_collects_between_chunks_and_workers_collect_as_usual(
     assert (site / "after-read.txt").read_text().split() == ["True"]
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+# Registered by conf.py; an object the main process makes once the read is over, after
+# every other env-updated handler, and looked for by each -j write worker.
+DURING_PARALLEL_WRITE = """
+import gc, os
+from pathlib import Path
+
+MAIN = os.getpid()
+HERE = Path(__file__).parent
+MADE_AFTER_READ = []
+
+def setup(app):
+    def after_read(app, env):
+        MADE_AFTER_READ.append(["made after the read"])  # a list: always tracked
+
+    def in_writer(app, pagename, templatename, context, doctree):
+        if os.getpid() != MAIN:
+            made = MADE_AFTER_READ[0]
+            inherited = any(obj is made for obj in gc.get_objects())
+            with (HERE / f"writer-{os.getpid()}.txt").open("a") as out:
+                out.write(f"{gc.isenabled()} {inherited}\\n")
+
+    app.connect("env-updated", after_read, priority=950)
+    app.connect("html-page-context", in_writer)
+"""
+
+
+def test_a_parallel_write_freezes_in_each_worker_what_it_inherited(
+    make_app: MakeApp, site: Path
+) -> None:
+    (site / "conf.py").write_text((site / "conf.py").read_text() + DURING_PARALLEL_WRITE)
+    build(make_app, site, parallel=2)
+    writers = list(site.glob("writer-*.txt"))
+    assert writers, "the pages should be written in workers"
+    # gc.get_objects() leaves out frozen objects: the worker sees the main process's object
+    # only if it left what it inherited in the collector's sight. Its own it collects.
+    seen = {line for path in writers for line in path.read_text().splitlines()}
+    assert seen == {"True False"}
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -29,6 +29,7 @@ from paperrefs.sphinxext import (
     site_files,
     theme_fixes,
     views,
+    write_workers,
 )
 from paperrefs.sphinxext.directives import (
     ChangelogDirective,
@@ -111,7 +112,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", garbage.spare_what_the_build_loaded, priority=LAST)
     app.connect("env-before-read-docs", garbage.collect_between_chunks, priority=LAST)
     app.connect("env-updated", garbage.resume_collecting, priority=FIRST)
+    app.connect("env-updated", garbage.spare_write_workers, priority=LAST)
     app.connect("build-finished", garbage.collect_as_usual, priority=LAST)
+    # A -j write: as many workers as jobs, the main process resolving beside them.
+    app.connect("env-updated", write_workers.one_worker_per_job, priority=LAST)
+    app.connect("build-finished", write_workers.restore_jobs, priority=LAST)
     # The bib is read once; a broken one is handed to sphinxcontrib-bibtex as what parses.
     app.connect("builder-inited", domain.read_bibliography, priority=BEFORE_BIBTEX)
     app.connect("builder-inited", bibtex_compat.give_bibtex_what_parses, priority=BEFORE_BIBTEX)
